@@ -1,0 +1,11 @@
+import Vapor
+
+enum PenahCommands {
+    /// The operations commands of the contract. `serve` is Vapor's own.
+    static func register(on app: Application) {
+        app.asyncCommands.use(PenahMigrateCommand(), as: "migrate")
+        app.asyncCommands.use(UnitCommand(), as: "unit")
+        app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
+        app.lifecycle.use(WelcomeOnServe())
+    }
+}

@@ -1,0 +1,49 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+enum DatabaseSetup {
+    /// Registers the database named by the settings. `searchPath` lets tests give each run its own
+    /// PostgreSQL schema.
+    static func register(_ settings: Settings, on app: Application, searchPath: [String]? = nil) throws {
+        switch settings.database {
+        case .sqlite(let path):
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        case .postgres(let url):
+            var configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw SettingsError(variable: "DATABASE_URL", problem: "cannot be parsed as a PostgreSQL URL")
+            }
+            configuration.searchPath = searchPath
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8,
+                                        sqlLogLevel: .trace), as: .psql)
+        }
+    }
+
+    /// Durability settings for the embedded database. WAL persists in the file; `synchronous` and
+    /// `foreign_keys` are per connection, and the pool keeps one connection per event loop, so each
+    /// loop's connection is set up here before the server takes requests. FULL makes a commit wait for
+    /// the WAL to reach the disk: a 2xx means the data survives a power cut.
+    static func prepareSQLite(_ app: Application) async throws {
+        guard app.databases.configuration(for: .sqlite) != nil else { return }
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            let db = app.databases.database(.sqlite, logger: app.logger, on: eventLoop)! as! any SQLDatabase
+            try await db.raw("PRAGMA journal_mode = WAL").run()
+            try await db.raw("PRAGMA synchronous = FULL").run()
+            try await db.raw("PRAGMA foreign_keys = ON").run()
+            try await db.raw("PRAGMA busy_timeout = 5000").run()
+        }
+    }
+}
+
+extension Application {
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var isPostgres: Bool { databases.configuration(for: .psql) != nil }
+}
+
+extension Request {
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+}

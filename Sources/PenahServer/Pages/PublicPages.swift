@@ -1,0 +1,28 @@
+import Vapor
+
+/// The public site: about the service, using it safely, and the quick exit.
+struct PublicPages: RouteCollection {
+    let quickExitURL: String
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SitePath.home.components) { req in
+            try await req.view.render("home", ["page": PageFrame(req, titleKey: "layout.publicTitle", isPublic: true)])
+        }
+        routes.get(SitePath.safety.components) { req in
+            try await req.view.render("safety", ["page": PageFrame(req, titleKey: "layout.publicTitle", isPublic: true)])
+        }
+        routes.get(SitePath.exit.components, use: exit)
+    }
+
+    /// Leaves for a neutral site and tells the browser to drop everything this origin stored.
+    /// A GET, so the plain link works without JavaScript.
+    @Sendable func exit(_ req: Request) async throws -> Response {
+        let response = req.redirect(to: quickExitURL, redirectType: .normal)
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
+        for name in req.cookies.all.keys {
+            response.cookies[name] = .expired
+        }
+        return response
+    }
+}
+

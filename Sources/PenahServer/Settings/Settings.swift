@@ -1,0 +1,83 @@
+import Foundation
+import PenahDomain
+
+/// Everything Penah reads from its environment, read in one place and validated before anything
+/// starts, so a bad value stops the process with a message that names the variable.
+public struct Settings: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var dataDirectory: URL
+    public var database: Database
+    /// Base64 of 32 bytes when given; nil means "use or create the key file in the data dir".
+    public var masterKeyBase64: String?
+    public var policeGatewayURL: URL?
+    public var policeGatewaySecret: String?
+    public var quickExitURL: String
+    public var isProduction: Bool
+    public var standards: TimeStandards
+
+    /// Reads and validates. Throws `SettingsError` naming the first bad variable.
+    public static func load(environment: [String: String], isProduction: Bool) throws -> Settings {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        let dataPath = value("PENAH_DATA_DIR") ?? "./penah-data"
+        let dataDirectory = URL(fileURLWithPath: dataPath, isDirectory: true).standardizedFileURL
+
+        let database: Database
+        if let url = value("DATABASE_URL") {
+            guard let parsed = URLComponents(string: url), ["postgres", "postgresql"].contains(parsed.scheme ?? ""),
+                  let host = parsed.host, !host.isEmpty, parsed.path.count > 1 else {
+                throw SettingsError(variable: "DATABASE_URL",
+                                    problem: "must look like postgres://user:password@host:5432/database")
+            }
+            database = .postgres(url: url)
+        } else if isProduction {
+            throw SettingsError(variable: "DATABASE_URL", problem: "is required in production (PostgreSQL)")
+        } else {
+            database = .sqlite(path: dataDirectory.appendingPathComponent("penah.sqlite").path)
+        }
+
+        let masterKey = value("PENAH_MASTER_KEY")
+        if let masterKey {
+            try MasterKey.validate(base64: masterKey, source: "PENAH_MASTER_KEY")
+        } else if isProduction {
+            throw SettingsError(variable: "PENAH_MASTER_KEY", problem: "is required in production (base64 of 32 random bytes)")
+        }
+
+        var gatewayURL: URL?
+        if let raw = value("PENAH_POLICE_GATEWAY_URL") {
+            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw SettingsError(variable: "PENAH_POLICE_GATEWAY_URL", problem: "must be an http(s) URL")
+            }
+            gatewayURL = url
+        }
+        let gatewaySecret = value("PENAH_POLICE_GATEWAY_SECRET")
+        if gatewayURL != nil, (gatewaySecret?.utf8.count ?? 0) < 32 {
+            throw SettingsError(variable: "PENAH_POLICE_GATEWAY_SECRET",
+                                problem: "must be set, at least 32 characters, when PENAH_POLICE_GATEWAY_URL is")
+        }
+
+        let quickExit = value("PENAH_QUICK_EXIT_URL") ?? "https://www.google.com/search?q=hava+proqnozu+Bak%C4%B1"
+        guard let exitURL = URL(string: quickExit), exitURL.scheme == "https", exitURL.host != nil else {
+            throw SettingsError(variable: "PENAH_QUICK_EXIT_URL", problem: "must be an https URL of a neutral site")
+        }
+
+        return Settings(
+            dataDirectory: dataDirectory, database: database, masterKeyBase64: masterKey,
+            policeGatewayURL: gatewayURL, policeGatewaySecret: gatewaySecret, quickExitURL: quickExit,
+            isProduction: isProduction, standards: try TimeStandards.load(value)
+        )
+    }
+}
+
+/// A configuration value Penah cannot run with.
+public struct SettingsError: Error, CustomStringConvertible {
+    public let variable: String
+    public let problem: String
+    public var description: String { "Configuration error: \(variable) \(problem)." }
+}

@@ -1,0 +1,49 @@
+import Fluent
+import Foundation
+import PenahDomain
+
+/// An organisational unit: DOST HQ, a centre, a regional centre, a branch, SXA, or a shelter.
+final class Unit: Model, @unchecked Sendable {
+    static let schema = "units"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "kind") var kindCode: String
+    @Field(key: "name") var name: String
+    @OptionalParent(key: "parent_id") var parent: Unit?
+    @OptionalField(key: "capacity") var capacity: Int?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(code: String, kind: UnitKind, name: String, parentID: UUID?, capacity: Int?) {
+        self.code = code
+        self.kindCode = kind.rawValue
+        self.name = name
+        self.$parent.id = parentID
+        self.capacity = capacity
+    }
+
+    var kind: UnitKind? { UnitKind(rawValue: kindCode) }
+}
+
+struct CreateUnits: AsyncMigration {
+    var name: String { "001_CreateUnits" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Unit.schema)
+            .id()
+            .field("code", .string, .required)
+            .field("kind", .string, .required)
+            .field("name", .string, .required)
+            .field("parent_id", .uuid, .references(Unit.schema, "id", onDelete: .restrict))
+            .field("capacity", .int)
+            .field("created_at", .datetime)
+            .unique(on: "code")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Unit.schema).delete()
+    }
+}

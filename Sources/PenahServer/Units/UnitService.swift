@@ -1,0 +1,54 @@
+import Fluent
+import PenahDomain
+import Vapor
+
+/// Creating and listing units; the command line, pages and API all come through here.
+struct UnitService {
+    let db: any Database
+
+    struct Listed: Content {
+        let code: String
+        let kind: String
+        let name: String
+        let parentCode: String?
+    }
+
+    func create(code: String, kind: UnitKind, name: String, parentCode: String?, capacity: Int?) async throws -> Unit {
+        let parent: Unit?
+        if let parentCode { parent = try await find(code: parentCode) } else { parent = nil }
+        let draft = UnitDraft(code: code, kind: kind, name: name, parentKind: parent?.kind,
+                              hasParentCode: parentCode != nil, capacity: capacity)
+        var problems = draft.problems()
+        if problems.isEmpty, try await find(code: code) != nil {
+            problems.append(FieldProblem(field: "code", code: "duplicateCode"))
+        }
+        guard problems.isEmpty else { throw ValidationProblems(problems) }
+        let unit = Unit(code: code, kind: kind, name: name.trimmingCharacters(in: .whitespacesAndNewlines),
+                        parentID: parent?.id, capacity: capacity)
+        do {
+            try await unit.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Lost a race with another creator of the same code: the unique index decided.
+            throw ValidationProblems([FieldProblem(field: "code", code: "duplicateCode")])
+        }
+        return unit
+    }
+
+    func find(code: String) async throws -> Unit? {
+        try await Unit.query(on: db).filter(\.$code == code).first()
+    }
+
+    /// All units with their parent's code, in Azerbaijani alphabetical order of name.
+    func list() async throws -> [Listed] {
+        let units = try await Unit.query(on: db).all()
+        let codes = Dictionary(uniqueKeysWithValues: units.compactMap { u in u.id.map { ($0, u.code) } })
+        let listed = units.map { Listed(code: $0.code, kind: $0.kindCode, name: $0.name, parentCode: $0.$parent.id.flatMap { codes[$0] }) }
+        return AzText.sorted(listed, by: \.name)
+    }
+}
+
+/// One or more field problems; rendered as 422 with `errors` in the caller's language.
+struct ValidationProblems: Error {
+    let problems: [FieldProblem]
+    init(_ problems: [FieldProblem]) { self.problems = problems }
+}

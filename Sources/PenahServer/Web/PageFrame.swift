@@ -1,0 +1,36 @@
+import PenahDomain
+import Vapor
+
+/// What the layout needs on every page: language, title, the switcher, who is signed in.
+struct PageFrame: Encodable {
+    struct LanguageLink: Encodable {
+        let code: String
+        let name: String
+        let isCurrent: Bool
+    }
+
+    struct SignedIn: Encodable {
+        let displayName: String
+        let roleKey: String
+        let unitName: String
+    }
+
+    let lang: String
+    let titleKey: String
+    let isPublic: Bool
+    let languages: [LanguageLink]
+    let unsupportedLanguage: String?
+    let links = SiteLinks()
+    var signedIn: SignedIn?
+    var csrfToken: String?
+
+    init(_ request: Request, titleKey: String, isPublic: Bool, signedIn: SignedIn? = nil) {
+        let current = request.language
+        lang = current.rawValue
+        self.titleKey = titleKey
+        self.isPublic = isPublic
+        languages = Language.allCases.map { LanguageLink(code: $0.rawValue, name: $0.endonym, isCurrent: $0 == current) }
+        unsupportedLanguage = request.unsupportedLanguageCode
+        self.signedIn = signedIn
+    }
+}

@@ -1,0 +1,40 @@
+import Fluent
+import Leaf
+import Vapor
+
+/// The one configuration used by the executable and the tests.
+public func configure(_ app: Application, settings: Settings, databaseSearchPath: [String]? = nil) async throws {
+    _ = PenahMetrics.bootstrap
+    app.storage[SettingsKey.self] = settings
+    if case .sqlite = settings.database { try DataDirectory.prepare(settings.dataDirectory) }
+    app.storage[MasterKeyKey.self] = try MasterKey.load(settings)
+
+    try DatabaseSetup.register(settings, on: app, searchPath: databaseSearchPath)
+    app.migrations.add(PenahMigrations.all)
+    try await DatabaseSetup.prepareSQLite(app)
+
+    Views.configure(app)
+    app.routes.defaultMaxBodySize = "1mb"
+    app.http.server.configuration.serverName = nil
+    app.http.server.configuration.requestDecompression = .enabled(limit: .size(10 * 1024 * 1024))
+
+    let secure = settings.isProduction
+    app.middleware = Middlewares()
+    app.middleware.use(AccessLogMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(isProduction: secure))
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(StaticFilesMiddleware(directory: Views.resourcesDirectory + "Public/"))
+    app.middleware.use(LanguageCookieMiddleware(secureCookies: secure))
+
+    try app.register(collection: OperationsRoutes())
+    try app.register(collection: PublicPages(quickExitURL: settings.quickExitURL))
+    PenahCommands.register(on: app)
+}
+
+struct SettingsKey: StorageKey { typealias Value = Settings }
+struct MasterKeyKey: StorageKey { typealias Value = MasterKey }
+
+extension Application {
+    var settings: Settings { storage[SettingsKey.self]! }
+    var masterKey: MasterKey { storage[MasterKeyKey.self]! }
+}
