@@ -23,9 +23,28 @@ public enum AzText {
         text.precomposedStringWithCanonicalMapping.uppercased(with: locale)
     }
 
-    /// Orders strings by the Azerbaijani alphabet (C Ç … Ə … G Ğ H X I İ … K Q … O Ö … S Ş … U Ü).
+    /// The Azerbaijani alphabet in order (lower case): … g ğ h x ı i j k q l … o ö … s ş … u ü …
+    static let alphabet = Array("abcçdeəfgğhxıijkqlmnoöprsştuüvyz")
+    private static let rank: [Character: Int] = Dictionary(uniqueKeysWithValues: alphabet.enumerated().map { ($1, $0) })
+
+    /// A collation key: digits, then the letters in alphabet order, then anything else by code
+    /// point. Foundation's `compare(_:options:range:locale:)` with `az` is not a consistent order on
+    /// Linux ("Ğ" and "Gülnar" each compare greater than the other), which makes `sorted` unstable,
+    /// so the order is defined here and tested.
+    public static func collationKey(_ text: String) -> [Int] {
+        searchKey(text).map { character in
+            if let letter = rank[character] { return 100 + letter }
+            if let digit = character.wholeNumberValue, character.isASCII { return 10 + digit }
+            if character == " " { return 0 }
+            return 1000 + Int(character.unicodeScalars.first!.value)
+        }
+    }
+
+    /// Orders strings by the Azerbaijani alphabet (C Ç … Ə … G Ğ H X I İ … K Q … O Ö … S Ş … U Ü),
+    /// case-insensitively; exact ties fall back to code points so the order is total.
     public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.compare(rhs, options: [.caseInsensitive], range: nil, locale: locale) == .orderedAscending
+        let (a, b) = (collationKey(lhs), collationKey(rhs))
+        return a == b ? lhs < rhs : a.lexicographicallyPrecedes(b)
     }
 
     public static func sorted(_ items: [String]) -> [String] {
@@ -33,6 +52,8 @@ public enum AzText {
     }
 
     public static func sorted<T>(_ items: [T], by key: (T) -> String) -> [T] {
-        items.sorted { precedes(key($0), key($1)) }
+        items.map { (item: $0, text: key($0), key: collationKey(key($0))) }
+            .sorted { $0.key == $1.key ? $0.text < $1.text : $0.key.lexicographicallyPrecedes($1.key) }
+            .map(\.item)
     }
 }

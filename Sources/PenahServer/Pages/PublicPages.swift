@@ -20,9 +20,15 @@ struct PublicPages: RouteCollection {
         let response = req.redirect(to: quickExitURL, redirectType: .normal)
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
         for name in req.cookies.all.keys {
-            response.cookies[name] = .expired
+            response.cookies[name] = .cleared
         }
         return response
     }
 }
 
+
+extension HTTPCookies.Value {
+    /// Deletes a cookie: both `Expires` in the past and `Max-Age=0`, on the path it was set for.
+    static let cleared = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
+                                           isHTTPOnly: true, sameSite: .lax)
+}

@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahServer
+
+/// Which database the suite runs against: `PENAH_TEST_DATABASE=sqlite` (default) or `postgres`, the
+/// latter with `PENAH_TEST_POSTGRES_URL`. `scripts/test` runs the suite once for each.
+enum TestDatabase {
+    static var isPostgres: Bool { ProcessInfo.processInfo.environment["PENAH_TEST_DATABASE"] == "postgres" }
+
+    static var postgresURL: String {
+        guard let url = ProcessInfo.processInfo.environment["PENAH_TEST_POSTGRES_URL"] else {
+            // Fail loudly: a suite asked to run on PostgreSQL must not quietly use SQLite.
+            fatalError("PENAH_TEST_DATABASE=postgres needs PENAH_TEST_POSTGRES_URL")
+        }
+        return url
+    }
+}
+
+/// A configured application on a database of its own (a temporary SQLite file, or a fresh
+/// PostgreSQL schema), migrated, torn down afterwards.
+func withPenah<T>(
+    environment extra: [String: String] = [:],
+    _ body: (Application) async throws -> T
+) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penah-test-\(UUID().uuidString)")
+    var env = ["PENAH_DATA_DIR": directory.path,
+               "PENAH_MASTER_KEY": SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()]
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    if TestDatabase.isPostgres { env["DATABASE_URL"] = TestDatabase.postgresURL }
+    env.merge(extra) { $1 }
+
+    let app = try await Application.make(.testing)
+    do {
+        let settings = try Settings.load(environment: env, isProduction: false)
+        try await configure(app, settings: settings, databaseSearchPath: TestDatabase.isPostgres ? [String(schema)] : nil)
+        if TestDatabase.isPostgres { try await app.sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
+        try await app.autoMigrate()
+        let result = try await body(app)
+        try await cleanUp(app, schema: String(schema), directory: directory)
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        try? await cleanUp(app, schema: String(schema), directory: directory)
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+private func cleanUp(_ app: Application, schema: String, directory: URL) async throws {
+    if TestDatabase.isPostgres {
+        try await app.sql.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: schema) CASCADE").run()
+    }
+    try? FileManager.default.removeItem(at: directory)
+}
+
+extension Application {
+    /// Sends a request through the whole middleware stack, in memory.
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        try await testing().test(method, path, headers: headers, body: body) { response in
+            result = response
+        }
+        return result!
+    }
+}
+
+import SQLKit
