@@ -13,6 +13,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     app.migrations.add(PenahMigrations.all)
     try await DatabaseSetup.prepareSQLite(app)
 
+    try BcryptHashing.configure(app)
     Views.configure(app)
     app.routes.defaultMaxBodySize = "1mb"
     app.http.server.configuration.serverName = nil
@@ -24,10 +25,16 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     app.middleware.use(SecurityHeadersMiddleware(isProduction: secure))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(StaticFilesMiddleware(directory: Views.resourcesDirectory + "Public/"))
-    app.middleware.use(LanguageCookieMiddleware(secureCookies: secure))
+    app.middleware.use(LanguageCookieMiddleware(secureCookies: app.secureCookies))
+    app.middleware.use(AccessMiddleware())
 
     try app.register(collection: OperationsRoutes())
     try app.register(collection: PublicPages(quickExitURL: settings.quickExitURL))
+    try app.register(collection: SignInPages())
+    try app.register(collection: TokenAPI())
+    try app.register(collection: StaffPages())
+    try app.register(collection: UnitRoutes())
+    try app.register(collection: AuditRoutes())
     PenahCommands.register(on: app)
 }
 

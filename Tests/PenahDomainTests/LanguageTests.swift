@@ -21,7 +21,7 @@ struct LanguageTests {
     @Test("placeholders are the same in every language")
     func placeholders() {
         func names(_ text: String) -> Set<String> {
-            Set(text.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first.map(String.init) })
+            Set(text.components(separatedBy: "{").dropFirst().compactMap { $0.components(separatedBy: "}").first })
         }
         for key in Catalogue.shared.allKeys {
             let az = names(Catalogue.shared.text(key, .az))

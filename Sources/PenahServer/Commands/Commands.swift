@@ -6,6 +6,9 @@ enum PenahCommands {
         app.asyncCommands.use(PenahMigrateCommand(), as: "migrate")
         app.asyncCommands.use(UnitCommand(), as: "unit")
         app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
+        app.asyncCommands.use(UserCommand(), as: "user")
+        app.asyncCommands.use(ServiceAccountCommand(), as: "service-account")
+        app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.lifecycle.use(WelcomeOnServe())
     }
 }

@@ -6,5 +6,8 @@ import Fluent
 enum PenahMigrations {
     static let all: [any Migration] = [
         CreateUnits(),
+        CreateStaff(),
+        CreateAudit(),
+        CreateSessions(),
     ]
 }

@@ -2,6 +2,7 @@ import Fluent
 import Prometheus
 import SQLKit
 import NIOCore
+import PenahDomain
 import Vapor
 
 public enum PenahVersion {
@@ -11,8 +12,9 @@ public enum PenahVersion {
 /// `/health` for load balancers and `/metrics` for Prometheus.
 struct OperationsRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("health", use: health)
-        routes.get("metrics", use: metrics)
+        routes.get("health", use: health).access(.public)
+        // Public at the routing level; `MetricsAccess` admits loopback or an admin/auditor token.
+        routes.get("metrics", use: metrics).access(.public)
     }
 
     struct Health: Content {
@@ -56,7 +58,8 @@ enum MetricsAccess {
     static func allows(_ req: Request) async throws -> Bool {
         // The socket address only: `peerAddress` trusts X-Forwarded-For, which anyone can send.
         if let address = req.remoteAddress, isLoopback(address) { return true }
-        return false
+        guard let staff = req.staff else { return false }
+        return AccessPolicy.allows(staff.role, .viewMetrics)
     }
 
     static func isLoopback(_ address: SocketAddress) -> Bool {

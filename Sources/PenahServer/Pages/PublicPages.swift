@@ -7,16 +7,19 @@ struct PublicPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SitePath.home.components) { req in
             try await req.view.render("home", ["page": PageFrame(req, titleKey: "layout.publicTitle", isPublic: true)])
-        }
+        }.access(.public)
         routes.get(SitePath.safety.components) { req in
             try await req.view.render("safety", ["page": PageFrame(req, titleKey: "layout.publicTitle", isPublic: true)])
-        }
-        routes.get(SitePath.exit.components, use: exit)
+        }.access(.public)
+        routes.get(SitePath.exit.components, use: exit).access(.public)
     }
 
     /// Leaves for a neutral site and tells the browser to drop everything this origin stored.
     /// A GET, so the plain link works without JavaScript.
     @Sendable func exit(_ req: Request) async throws -> Response {
+        if let staff = req.staff, let session = try await AuthSession.find(staff.session.id, on: req.db) {
+            try await SessionStore(db: req.db).end(session)
+        }
         let response = req.redirect(to: quickExitURL, redirectType: .normal)
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
         for name in req.cookies.all.keys {

@@ -1,3 +1,4 @@
+import Foundation
 import PenahDomain
 import Vapor
 
@@ -15,7 +16,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 request.logger.debug("unhandled error detail: \(String(reflecting: error))")
             }
             let response = request.wantsProblemJSON
-                ? try problemResponse(description, for: request)
+                ? problemResponse(description, for: request)
                 : await pageResponse(description, for: request)
             for (name, value) in description.headers where name.lowercased() != "content-type" {
                 response.headers.replaceOrAdd(name: name, value: value)
@@ -24,7 +25,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
     }
 
-    private func problemResponse(_ description: ErrorDescription, for request: Request) throws -> Response {
+    private func problemResponse(_ description: ErrorDescription, for request: Request) -> Response {
         let language = request.language
         let catalogue = Catalogue.shared
         var problem = Problem(
@@ -35,14 +36,16 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                 .init(field: $0.field, code: $0.code, message: catalogue.text($0.messageKey, language))
             }
         }
-        let response = Response(status: description.status)
-        try response.content.encode(problem, as: Problem.defaultContentType)
+        // Encoded by hand: this handler must not itself fail on content negotiation.
+        let body = (try? JSONEncoder().encode(problem)) ?? Data()
+        let response = Response(status: description.status, body: .init(data: body))
+        response.headers.contentType = Problem.defaultContentType
         response.headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
         return response
     }
 
     private func pageResponse(_ description: ErrorDescription, for request: Request) async -> Response {
-        let notFound = description.status == .notFound || description.status == .forbidden
+        let notFound = description.status == .notFound
         let heading = notFound ? "error.notFound.heading"
             : description.status.code >= 500 ? "error.server.heading" : "error.generic.heading"
         let context = ErrorPageContext(
@@ -50,7 +53,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             headingKey: heading, messageKey: description.messageKey,
             problems: description.problems.map { .init(field: $0.field, messageKey: $0.messageKey) },
             requestId: request.id)
-        let status: HTTPStatus = description.status == .forbidden ? .notFound : description.status
+        let status = description.status
         do {
             let view = try await request.view.render("error", context).get()
             let response = try await view.encodeResponse(status: status, for: request)

@@ -23,6 +23,8 @@ struct PageFrame: Encodable {
     let links = SiteLinks()
     var signedIn: SignedIn?
     var csrfToken: String?
+    /// Set on signed-in pages: drives the warning before the idle timeout.
+    var sessionIdleSeconds: Int?
 
     init(_ request: Request, titleKey: String, isPublic: Bool, signedIn: SignedIn? = nil) {
         let current = request.language

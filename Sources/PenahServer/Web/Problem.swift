@@ -39,6 +39,8 @@ struct ErrorDescription {
             self.init(status: .unprocessableEntity, messageKey: "error.validation", problems: validation.problems)
         case let abort as any AbortError:
             self.init(status: abort.status, messageKey: ErrorDescription.key(for: abort.status), headers: abort.headers)
+        case is CSRF.Failure:
+            self.init(status: .forbidden, messageKey: "error.csrf")
         case is DecodingError:
             self.init(status: .badRequest, messageKey: "error.badRequest")
         default:
@@ -55,8 +57,7 @@ struct ErrorDescription {
         case .payloadTooLarge: "error.payloadTooLarge"
         case .tooManyRequests: "error.throttled"
         case .unprocessableEntity: "error.validation"
-        // 403 is answered as 404 everywhere; should one slip through, it says no more than 404.
-        case .forbidden: "error.notFound.body"
+        case .forbidden: "error.csrf"
         default: status.code >= 500 ? "error.server.body" : "error.badRequest"
         }
     }

@@ -1,0 +1,35 @@
+/// Everything a route can do, named once. Every route declares one of these (or `.public`); a test
+/// walks the routes and fails on any route without one.
+public enum Action: String, CaseIterable, Sendable {
+    case staffHome
+    case signOut
+    case listUnits
+    case manageUnits
+    case manageUsers
+    case manageSessions
+    case viewMetrics
+    case verifyAudit
+    case readAudit
+}
+
+/// The single table of role × action → scope. Absent means "not allowed" (answered as 404).
+/// `admin` and `auditor` have no action that reads case content.
+public enum AccessPolicy {
+    public static let table: [Role: [Action: Scope]] = {
+        let everyStaffRole: [Action: Scope] = [.staffHome: .own, .signOut: .own, .listUnits: .all]
+        var table: [Role: [Action: Scope]] = [:]
+        for role in Role.staffRoles { table[role] = everyStaffRole }
+        table[.admin]?.merge([.manageUnits: .all, .manageUsers: .all, .manageSessions: .all, .viewMetrics: .all]) { $1 }
+        table[.auditor]?.merge([.verifyAudit: .all, .readAudit: .all, .viewMetrics: .all]) { $1 }
+        table[.lawEnforcementGateway] = [.signOut: .own]
+        return table
+    }()
+
+    public static func scope(for role: Role, _ action: Action) -> Scope? {
+        table[role]?[action]
+    }
+
+    public static func allows(_ role: Role, _ action: Action) -> Bool {
+        scope(for: role, action) != nil
+    }
+}

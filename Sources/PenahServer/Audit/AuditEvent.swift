@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+
+/// One audit event. It names who did what to which record, from where and when — never the
+/// personal data itself. `hash = SHA-256(prevHash ‖ canonical event)` within the event's chain.
+final class AuditEvent: Model, @unchecked Sendable {
+    static let schema = "audit_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "chain") var chain: String
+    @Field(key: "seq") var seq: Int
+    @Field(key: "occurred_ms") var occurredMs: Int64
+    @OptionalField(key: "actor_id") var actorID: UUID?
+    @Field(key: "actor_role") var actorRole: String
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "action") var action: String
+    @Field(key: "record_type") var recordType: String
+    @OptionalField(key: "record_id") var recordID: String?
+    @Field(key: "outcome") var outcome: String
+    @Field(key: "request_id") var requestID: String
+    @Field(key: "address") var address: String
+    @Field(key: "prev_hash") var prevHash: String
+    @Field(key: "hash") var hash: String
+
+    init() {}
+
+    /// The fields in a fixed order, separated by the ASCII unit separator: what the hash covers.
+    var canonical: String {
+        [String(seq), chain, String(occurredMs), actorID?.uuidString ?? "-", actorRole, unitCode, action, recordType,
+         recordID ?? "-", outcome, requestID, address].joined(separator: "\u{1F}")
+    }
+}
+
+/// The head of each chain: its last sequence number and hash. Appending updates this row first,
+/// which takes the row's write lock, so appends to one chain are serialised while other units'
+/// chains proceed in parallel.
+final class AuditChainHead: Model, @unchecked Sendable {
+    static let schema = "audit_chain_heads"
+    @ID(custom: "chain", generatedBy: .user) var id: String?
+    @Field(key: "seq") var seq: Int
+    @Field(key: "hash") var hash: String
+    init() {}
+}
+
+struct CreateAudit: AsyncMigration {
+    var name: String { "003_CreateAudit" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEvent.schema)
+            .id()
+            .field("chain", .string, .required)
+            .field("seq", .int, .required)
+            .field("occurred_ms", .int64, .required)
+            .field("actor_id", .uuid)
+            .field("actor_role", .string, .required)
+            .field("unit_code", .string, .required)
+            .field("action", .string, .required)
+            .field("record_type", .string, .required)
+            .field("record_id", .string)
+            .field("outcome", .string, .required)
+            .field("request_id", .string, .required)
+            .field("address", .string, .required)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "chain", "seq")
+            .create()
+        try await database.schema(AuditChainHead.schema)
+            .field("chain", .string, .identifier(auto: false))
+            .field("seq", .int, .required)
+            .field("hash", .string, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "audit_events_actor").on(AuditEvent.schema).column("actor_id").run()
+        try await sql.create(index: "audit_events_record").on(AuditEvent.schema).column("record_id").run()
+        try await sql.create(index: "audit_events_time").on(AuditEvent.schema).column("occurred_ms").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditChainHead.schema).delete()
+        try await database.schema(AuditEvent.schema).delete()
+    }
+}
+
+import SQLKit

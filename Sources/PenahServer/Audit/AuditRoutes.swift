@@ -1,0 +1,26 @@
+import Vapor
+
+/// `GET /api/v1/audit/verify` and `penah verify-audit`.
+struct AuditRoutes: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("api", "v1", "audit", "verify", use: verify).access(.action(.verifyAudit))
+    }
+
+    @Sendable func verify(_ req: Request) async throws -> AuditLog.Verification {
+        try await AuditLog.verify(on: req.db)
+    }
+}
+
+struct VerifyAuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Recompute the audit hash chains; exit 1 naming the first broken event." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let result = try await AuditLog.verify(on: context.application.db)
+        if result.ok {
+            context.console.print("Audit trail intact: \(result.events) events verified.")
+        } else {
+            throw CommandFailure("audit trail broken at event \(result.firstBrokenEventId?.uuidString ?? "?") (\(result.events) events read)")
+        }
+    }
+}

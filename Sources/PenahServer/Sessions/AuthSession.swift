@@ -1,0 +1,62 @@
+import Fluent
+import Foundation
+
+/// A signed-in browser session or an API token. Only the SHA-256 of the secret is stored, so a
+/// database read does not hand out live credentials.
+final class AuthSession: Model, @unchecked Sendable {
+    static let schema = "auth_sessions"
+
+    enum Kind: String { case web, api }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "kind") var kindCode: String
+    @Parent(key: "user_id") var user: StaffUser
+    @OptionalField(key: "csrf_token") var csrfToken: String?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "last_seen_at") var lastSeenAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "ended_at") var endedAt: Date?
+
+    init() {}
+
+    var kind: Kind { Kind(rawValue: kindCode) ?? .web }
+}
+
+/// Failed sign-in counts per key (account, address, or the pair), for throttling.
+final class LoginThrottleEntry: Model, @unchecked Sendable {
+    static let schema = "login_throttle"
+    @ID(custom: "key", generatedBy: .user) var id: String?
+    @Field(key: "failures") var failures: Int
+    @Field(key: "last_failure_ms") var lastFailureMs: Int64
+    init() {}
+}
+
+struct CreateSessions: AsyncMigration {
+    var name: String { "004_CreateSessions" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuthSession.schema)
+            .id()
+            .field("token_hash", .string, .required)
+            .field("kind", .string, .required)
+            .field("user_id", .uuid, .required, .references(StaffUser.schema, "id", onDelete: .cascade))
+            .field("csrf_token", .string)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("expires_at", .datetime, .required)
+            .field("ended_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema(LoginThrottleEntry.schema)
+            .field("key", .string, .identifier(auto: false))
+            .field("failures", .int, .required)
+            .field("last_failure_ms", .int64, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(LoginThrottleEntry.schema).delete()
+        try await database.schema(AuthSession.schema).delete()
+    }
+}

@@ -1,0 +1,43 @@
+import Vapor
+
+/// CSRF defence for every unsafe form request: the browser must say the request comes from this
+/// site (`Sec-Fetch-Site` / `Origin`), and the form must carry the token of this session — the
+/// signed-in session's token, or before sign-in the token in the `penah_pre` cookie. Compared in
+/// constant time. Failure is 403 and nothing runs.
+enum CSRF {
+    static let field = "csrf"
+    static let preSessionCookie = "penah_pre"
+
+    struct Failure: Error {}
+
+    static func verify(_ request: Request) async throws {
+        if let site = request.headers.first(name: "Sec-Fetch-Site"), site != "same-origin", site != "none" {
+            throw Failure()
+        }
+        if let origin = request.headers.first(name: .origin) {
+            guard let host = request.headers.first(name: .host), let url = URL(string: origin),
+                  let originHost = url.host else { throw Failure() }
+            let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+            guard originAuthority == host || originHost == host else { throw Failure() }
+        }
+        let expected = request.staff?.session.csrfToken ?? request.cookies[preSessionCookie]?.string
+        let sent = try? request.content.get(String.self, at: field)
+        guard let expected, !expected.isEmpty, let sent, constantTimeEqual(expected, sent) else { throw Failure() }
+    }
+
+    /// The token a form on this response should carry, setting the pre-session cookie if needed.
+    static func token(for request: Request, response: Response? = nil) -> (token: String, cookie: HTTPCookies.Value?) {
+        if let token = request.staff?.session.csrfToken { return (token, nil) }
+        if let existing = request.cookies[preSessionCookie]?.string, existing.count >= 32 { return (existing, nil) }
+        let token = SessionStore.randomToken()
+        return (token, HTTPCookies.Value(string: token, path: "/", isSecure: request.application.secureCookies,
+                                         isHTTPOnly: true, sameSite: .strict))
+    }
+}
+
+extension Application {
+    /// `Secure` cookies everywhere but development, where Penah runs on plain http://localhost.
+    var secureCookies: Bool { environment != .development }
+}
+
+import Foundation

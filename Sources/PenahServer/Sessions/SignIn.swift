@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import PenahDomain
+import SQLKit
+import Vapor
+
+/// Checks a username, password and second factor. Every outcome takes one bcrypt verification
+/// (unknown users are checked against a dummy hash) and is audited; the caller only learns
+/// "signed in", "denied" or "wait".
+struct SignIn {
+    let db: any Database
+    let masterKey: MasterKey
+    let hasher: any PasswordHashing
+
+    enum Outcome {
+        case success(StaffUser)
+        case denied
+        case throttled(retryAfter: Int)
+    }
+
+    func attempt(username raw: String, password: String, otp: String, request: RequestFacts) async throws -> Outcome {
+        let username = StaffService.normalisedUsername(String(raw.prefix(128)))
+        let throttle = LoginThrottle(db: db)
+        if let wait = try await throttle.retryAfter(username: username, address: request.address) {
+            try await audit(nil, outcome: "throttled", request)
+            return .throttled(retryAfter: wait)
+        }
+        let user = try await StaffUser.query(on: db).filter(\.$username == username).with(\.$unit).first()
+        let candidate = user.flatMap { $0.active && !$0.isService ? $0 : nil }
+        let passwordOK = try await hasher.verify(String(password.prefix(PasswordPolicy.maximumLength * 4)),
+                                                 created: candidate?.passwordHash ?? hasher.dummyHash)
+        var ok = false
+        if passwordOK, let candidate { ok = try await secondFactor(otp, for: candidate) }
+        if ok, let candidate {
+            try await throttle.recordSuccess(username: username, address: request.address)
+            try await audit(candidate, outcome: "ok", request)
+            return .success(candidate)
+        }
+        try await throttle.recordFailure(username: username, address: request.address)
+        try await audit(user, outcome: "denied", request)
+        return .denied
+    }
+
+    /// A current TOTP code not used before, or an unused recovery code. Either is consumed with a
+    /// conditional update, so two simultaneous sign-ins cannot both use it.
+    private func secondFactor(_ otp: String, for user: StaffUser) async throws -> Bool {
+        let code = otp.trimmingCharacters(in: .whitespaces)
+        guard !code.isEmpty, code.count <= 32, let sealed = user.totpSecretSealed else { return false }
+        let sql = db as! any SQLDatabase
+        let id = try user.requireID()
+        if let secret = try? SecretBox(masterKey: masterKey, purpose: "totp").open(sealed),
+           let step = TOTP.verify(code, secret: secret, at: Date(), lastUsedStep: user.totpLastStep) {
+            let rows = try await sql.raw("""
+                UPDATE staff_users SET totp_last_step = \(bind: step) WHERE id = \(bind: id) AND totp_last_step < \(bind: step) RETURNING id
+                """).all()
+            return rows.count == 1
+        }
+        let hash = SessionStore.hash(code.lowercased())
+        let rows = try await sql.raw("""
+            UPDATE staff_recovery_codes SET used_at = \(bind: Date()) WHERE user_id = \(bind: id) AND code_hash = \(bind: hash) AND used_at IS NULL RETURNING id
+            """).all()
+        return rows.count == 1
+    }
+
+    private func audit(_ user: StaffUser?, outcome: String, _ request: RequestFacts) async throws {
+        let actor = AuditActor(userID: user?.id, role: user?.roleCode ?? "anonymous",
+                               unitCode: user?.$unit.value?.code ?? "-", requestID: request.requestID, address: request.address)
+        try await AuditLog.append(on: db, actor: actor, action: "auth.signIn", recordType: "staffUser",
+                                  recordID: user?.id?.uuidString, outcome: outcome)
+    }
+}
+
+/// What a service needs to know about the request, without depending on Vapor's `Request`.
+struct RequestFacts: Sendable {
+    let requestID: String
+    let address: String
+}
+
+extension Request {
+    var facts: RequestFacts {
+        RequestFacts(requestID: id, address: remoteAddress?.ipAddress ?? "unknown")
+    }
+}

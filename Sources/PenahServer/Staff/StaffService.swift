@@ -1,0 +1,119 @@
+import Crypto
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Creating staff accounts and checking sign-ins.
+struct StaffService {
+    let db: any Database
+    let masterKey: MasterKey
+
+    var totpBox: SecretBox { SecretBox(masterKey: masterKey, purpose: "totp") }
+
+    struct Enrolment {
+        let user: StaffUser
+        let provisioningURI: String
+        let recoveryCodes: [String]
+    }
+
+    static func normalisedUsername(_ raw: String) -> String {
+        raw.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    static func isValidUsername(_ name: String) -> Bool {
+        (3...64).contains(name.count) && name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || "._-".contains($0) }
+    }
+
+    /// Creates a person's account with a password, a TOTP secret and ten recovery codes.
+    func createStaff(username raw: String, displayName: String?, role: Role, unitCode: String, password: String,
+                     hasher: some PasswordHashing, actor: AuditActor) async throws -> Enrolment {
+        let username = Self.normalisedUsername(raw)
+        var problems: [FieldProblem] = []
+        if !Self.isValidUsername(username) { problems.append(.init(field: "username", code: "invalidUsername")) }
+        if role.isServiceRole { problems.append(.init(field: "role", code: "invalidValue")) }
+        let unit = try await UnitService(db: db).find(code: unitCode)
+        if let unit { if let kind = unit.kind, !role.fits(kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) } }
+        else { problems.append(.init(field: "unit", code: "unknownUnit")) }
+        if let problem = PasswordPolicy.problem(with: password, username: username) {
+            problems.append(.init(field: "password", code: problem))
+        }
+        let name = (displayName ?? username).trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > 200 { problems.append(.init(field: "displayName", code: "required")) }
+        if problems.isEmpty, try await StaffUser.query(on: db).filter(\.$username == username).first() != nil {
+            problems.append(.init(field: "username", code: "duplicateUsername"))
+        }
+        guard problems.isEmpty, let unit else { throw ValidationProblems(problems) }
+
+        let hash = try await hasher.hash(password)
+        let secret = SymmetricKey(size: .init(bitCount: 160)).withUnsafeBytes { Data($0) }
+        let codes = (0..<10).map { _ in Self.recoveryCode() }
+        let user = StaffUser()
+        user.username = username
+        user.displayName = name
+        user.roleCode = role.rawValue
+        user.$unit.id = try unit.requireID()
+        user.passwordHash = hash
+        user.totpSecretSealed = try totpBox.seal(secret)
+        user.totpLastStep = 0
+        user.isService = false
+        user.active = true
+        try await db.writeTransaction { db in
+            try await user.create(on: db)
+            for code in codes {
+                let row = RecoveryCode()
+                row.$user.id = try user.requireID()
+                row.codeHash = SessionStore.hash(code)
+                try await row.create(on: db)
+            }
+            try await AuditLog.append(on: db, actor: actor, action: "staff.create", recordType: "staffUser",
+                                      recordID: user.id?.uuidString)
+        }
+        return Enrolment(user: user, provisioningURI: TOTP.provisioningURI(secret: secret, username: username),
+                         recoveryCodes: codes)
+    }
+
+    /// `xxxxx-xxxxx` from an alphabet without look-alikes.
+    static func recoveryCode() -> String {
+        let alphabet = Array("23456789abcdefghjkmnpqrstuvwxyz")
+        let chars = (0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] }
+        return String(chars[0..<5]) + "-" + String(chars[5..<10])
+    }
+}
+
+/// Password hashing, behind a protocol so the service does not depend on the application object.
+protocol PasswordHashing: Sendable {
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, created hash: String) async throws -> Bool
+    /// A hash of a random password at the same cost, checked when the username is unknown so that
+    /// unknown and known usernames take the same time.
+    var dummyHash: String { get }
+}
+
+/// bcrypt on the application's thread pool, so hashing never blocks an event loop.
+struct BcryptHashing: PasswordHashing {
+    let app: Application
+    var dummyHash: String { app.storage[DummyHashKey.self]! }
+
+    /// bcrypt cost 12 in service; 4 under test, where hundreds of accounts are made.
+    static func configure(_ app: Application) throws {
+        let cost = app.environment == .testing ? 4 : 12
+        app.passwords.use(.bcrypt(cost: cost))
+        app.storage[DummyHashKey.self] = try Bcrypt.hash(SessionStore.randomToken(), cost: cost)
+    }
+
+    private var hasher: Vapor.AsyncPasswordHasher {
+        app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.next())
+    }
+
+    func hash(_ password: String) async throws -> String { try await hasher.hash(password).get() }
+    func verify(_ password: String, created hash: String) async throws -> Bool {
+        try await hasher.verify(password, created: hash).get()
+    }
+}
+
+extension Application {
+    var bcrypt: BcryptHashing { BcryptHashing(app: self) }
+}
+
+struct DummyHashKey: StorageKey { typealias Value = String }

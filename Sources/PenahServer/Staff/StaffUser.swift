@@ -1,0 +1,70 @@
+import Fluent
+import Foundation
+import PenahDomain
+
+/// A member of staff or a service account. Passwords are bcrypt hashes; the TOTP secret is sealed
+/// with the master key. Service accounts have neither: they use API tokens only.
+final class StaffUser: Model, @unchecked Sendable {
+    static let schema = "staff_users"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "role") var roleCode: String
+    @Parent(key: "unit_id") var unit: Unit
+    @OptionalField(key: "password_hash") var passwordHash: String?
+    @OptionalField(key: "totp_secret_sealed") var totpSecretSealed: String?
+    /// The last TOTP time step accepted: a code is usable once.
+    @Field(key: "totp_last_step") var totpLastStep: Int64
+    @Field(key: "is_service") var isService: Bool
+    @Field(key: "active") var active: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var role: Role? { Role(rawValue: roleCode) }
+}
+
+/// Ten single-use recovery codes per user, stored as SHA-256 hashes.
+final class RecoveryCode: Model, @unchecked Sendable {
+    static let schema = "staff_recovery_codes"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: StaffUser
+    @Field(key: "code_hash") var codeHash: String
+    @OptionalField(key: "used_at") var usedAt: Date?
+    init() {}
+}
+
+struct CreateStaff: AsyncMigration {
+    var name: String { "002_CreateStaff" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(StaffUser.schema)
+            .id()
+            .field("username", .string, .required)
+            .field("display_name", .string, .required)
+            .field("role", .string, .required)
+            .field("unit_id", .uuid, .required, .references(Unit.schema, "id", onDelete: .restrict))
+            .field("password_hash", .string)
+            .field("totp_secret_sealed", .string)
+            .field("totp_last_step", .int64, .required)
+            .field("is_service", .bool, .required)
+            .field("active", .bool, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "username")
+            .create()
+        try await database.schema(RecoveryCode.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(StaffUser.schema, "id", onDelete: .cascade))
+            .field("code_hash", .string, .required)
+            .field("used_at", .datetime)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(RecoveryCode.schema).delete()
+        try await database.schema(StaffUser.schema).delete()
+    }
+}

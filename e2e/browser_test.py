@@ -1,0 +1,117 @@
+"""Browser test for Penah: every public and staff page in az, ru and en, checked by axe (no serious
+or critical finding), at 200 % zoom, without JavaScript, and the quick exit by button and by Shift×3.
+Runs Debian's Chromium through Playwright; fails on the first problem with a message saying which."""
+import base64, hashlib, hmac, os, struct, sys, time, urllib.parse
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+BASE = os.environ["E2E_BASE"]
+LANGS = ["az", "ru", "en"]
+PUBLIC = ["/", "/safety"]
+STAFF = ["/staff"]
+failures = []
+
+
+def check(ok, message):
+    if not ok:
+        failures.append(message)
+        print("FAIL", message)
+
+
+def totp(uri):
+    secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int(time.time()) // 30)
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
+
+
+def audit(page, label):
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    for v in bad:
+        print(" ", v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+    check(not bad, f"axe: {len(bad)} serious/critical finding(s) on {label}")
+
+
+def check_page(page, path, lang):
+    label = f"{path} [{lang}]"
+    response = page.goto(f"{BASE}{path}?lang={lang}")
+    check(response.status == 200, f"{label} answered {response.status}")
+    check(page.locator("html").get_attribute("lang") == lang, f"{label} has the wrong lang attribute")
+    check(page.locator("main").count() == 1 and page.locator("header").count() >= 1, f"{label} lacks landmarks")
+    check(page.locator("h1").count() == 1, f"{label} should have exactly one h1")
+    audit(page, label)
+    # 200 % zoom on a 1280-px screen is a 640-px viewport: nothing may need horizontal scrolling.
+    page.set_viewport_size({"width": 640, "height": 800})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    check(overflow <= 1, f"{label} scrolls sideways at 200 % zoom ({overflow}px)")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def sign_in(page):
+    page.goto(f"{BASE}/login?lang=en")
+    page.fill("#username", os.environ["E2E_USER"])
+    page.fill("#password", os.environ["E2E_PASSWORD"])
+    page.fill("#otp", totp(os.environ["E2E_TOTP_URI"]))
+    page.click("button[type=submit]")
+    check(page.url.rstrip("/").endswith("/staff") or "/staff" in page.url, f"sign-in did not reach /staff: {page.url}")
+
+
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    csp_errors = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+
+    for lang in LANGS:
+        for path in PUBLIC:
+            check_page(page, path, lang)
+        check_page(page, "/login", lang)
+
+    # Keyboard: the first Tab lands on the quick exit.
+    page.goto(f"{BASE}/?lang=en")
+    page.keyboard.press("Tab")
+    check(page.evaluate("document.activeElement.id") == "quick-exit", "quick exit is not first in the tab order")
+
+    # Quick exit by Shift pressed three times: the page leaves for the neutral site.
+    exits = []
+    page.route("https://www.google.com/**", lambda route: (exits.append(route.request.url), route.fulfill(status=200, body="neutral")))
+    page.goto(f"{BASE}/safety?lang=ru")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_timeout(800)
+    check(bool(exits), "Shift×3 did not trigger the quick exit")
+    check(not page.url.startswith(BASE), f"Shift×3 left the page on {page.url}")
+
+    # Quick exit by the button.
+    exits.clear()
+    page.goto(f"{BASE}/?lang=az")
+    page.click("#quick-exit")
+    page.wait_for_timeout(800)
+    check(bool(exits), "the quick exit button did not leave")
+
+    # Staff pages, signed in, in every language.
+    page.unroute("https://www.google.com/**")
+    sign_in(page)
+    for lang in LANGS:
+        for path in STAFF:
+            check_page(page, path, lang)
+
+    # Without JavaScript the pages still work and the quick exit is a plain link.
+    nojs = browser.new_context(java_script_enabled=False).new_page()
+    response = nojs.goto(f"{BASE}/?lang=en")
+    check(response.status == 200, "page fails without JavaScript")
+    check(nojs.get_attribute("#quick-exit", "href") == "/exit", "quick exit needs JavaScript")
+
+    check(not csp_errors, f"CSP violations: {csp_errors[:3]}")
+    browser.close()
+
+if failures:
+    print(f"{len(failures)} browser check(s) failed")
+    sys.exit(1)
+print("browser test passed")
