@@ -18,7 +18,7 @@ enum DatabaseSetup {
                 throw SettingsError(variable: "DATABASE_URL", problem: "cannot be parsed as a PostgreSQL URL")
             }
             configuration.searchPath = searchPath
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8,
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: settings.databasePoolSize,
                                         sqlLogLevel: .trace), as: .psql)
         }
     }

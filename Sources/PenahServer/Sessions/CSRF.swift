@@ -20,9 +20,12 @@ enum CSRF {
             let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
             guard originAuthority == host || originHost == host else { throw Failure() }
         }
-        let expected = request.staff?.session.csrfToken ?? request.cookies[preSessionCookie]?.string
-        let sent = try? request.content.get(String.self, at: field)
-        guard let expected, !expected.isEmpty, let sent, constantTimeEqual(expected, sent) else { throw Failure() }
+        // Either secret this browser holds will do: the signed-in session's token, or the pre-session
+        // cookie's (a sign-in form opened before an old session cookie was noticed).
+        let expected = [request.staff?.session.csrfToken, request.cookies[preSessionCookie]?.string]
+            .compactMap { $0 }.filter { $0.count >= 32 }
+        guard let sent = try? request.content.get(String.self, at: field),
+              expected.contains(where: { constantTimeEqual($0, sent) }) else { throw Failure() }
     }
 
     /// The token a form on this response should carry, setting the pre-session cookie if needed.

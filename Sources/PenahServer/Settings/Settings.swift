@@ -17,6 +17,8 @@ public struct Settings: Sendable {
     public var policeGatewaySecret: String?
     public var quickExitURL: String
     public var isProduction: Bool
+    /// PostgreSQL connections per event loop (`PENAH_DATABASE_POOL_SIZE`, default 8).
+    public var databasePoolSize: Int
     public var standards: TimeStandards
 
     /// Reads and validates. Throws `SettingsError` naming the first bad variable.
@@ -67,10 +69,18 @@ public struct Settings: Sendable {
             throw SettingsError(variable: "PENAH_QUICK_EXIT_URL", problem: "must be an https URL of a neutral site")
         }
 
+        var poolSize = 8
+        if let raw = value("PENAH_DATABASE_POOL_SIZE") {
+            guard let parsed = Int(raw), (1...100).contains(parsed) else {
+                throw SettingsError(variable: "PENAH_DATABASE_POOL_SIZE", problem: "must be a whole number from 1 to 100")
+            }
+            poolSize = parsed
+        }
+
         return Settings(
             dataDirectory: dataDirectory, database: database, masterKeyBase64: masterKey,
             policeGatewayURL: gatewayURL, policeGatewaySecret: gatewaySecret, quickExitURL: quickExit,
-            isProduction: isProduction, standards: try TimeStandards.load(value)
+            isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value)
         )
     }
 }

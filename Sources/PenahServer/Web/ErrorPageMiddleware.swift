@@ -37,7 +37,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             }
         }
         // Encoded by hand: this handler must not itself fail on content negotiation.
-        let body = (try? JSONEncoder().encode(problem)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = (try? encoder.encode(problem)) ?? Data()
         let response = Response(status: description.status, body: .init(data: body))
         response.headers.contentType = Problem.defaultContentType
         response.headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)

@@ -15,6 +15,8 @@ struct StaticFilesMiddleware: AsyncMiddleware {
               path.hasPrefix("/css/") || path.hasPrefix("/js/") || path.hasPrefix("/img/") else {
             return try await next.respond(to: request)
         }
+        // FileMiddleware answers a climb out of the folder with 403; to a visitor it is simply not there.
+        guard !path.contains("..") && !path.lowercased().contains("%2e") else { throw Abort(.notFound) }
         let response = try await files.respond(to: request, chainingTo: next)
         if response.status == .ok {
             response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")

@@ -26,12 +26,14 @@ func withPenah<T>(
     _ body: (Application) async throws -> T
 ) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penah-test-\(UUID().uuidString)")
-    var env = ["PENAH_DATA_DIR": directory.path,
+    // Many tests run at once, each with its own pool: keep PostgreSQL under its connection limit.
+    var env = ["PENAH_DATA_DIR": directory.path, "PENAH_DATABASE_POOL_SIZE": "1",
                "PENAH_MASTER_KEY": SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()]
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     if TestDatabase.isPostgres { env["DATABASE_URL"] = TestDatabase.postgresURL }
     env.merge(extra) { $1 }
 
+    await TestSlots.shared.acquire()
     let app = try await Application.make(.testing)
     do {
         let settings = try Settings.load(environment: env, isProduction: false)
@@ -41,10 +43,14 @@ func withPenah<T>(
         let result = try await body(app)
         try await cleanUp(app, schema: String(schema), directory: directory)
         try await app.asyncShutdown()
+        await TestSlots.shared.release()
         return result
     } catch {
+        // PSQLError hides its detail from `description`; a failing test should show it.
+        Issue.record("\(String(reflecting: error))")
         try? await cleanUp(app, schema: String(schema), directory: directory)
         try? await app.asyncShutdown()
+        await TestSlots.shared.release()
         throw error
     }
 }
@@ -68,3 +74,22 @@ extension Application {
 }
 
 import SQLKit
+
+/// Swift Testing runs every test at once; each application holds its own connections. This caps
+/// how many applications exist together so PostgreSQL stays under `max_connections` (100).
+actor TestSlots {
+    static let shared = TestSlots(limit: 12)
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { free = limit }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahDomain
+@testable import PenahServer
+
+@Suite("One authorisation policy")
+struct AccessPolicyTests {
+    @Test("every route declares its access; none is left to chance")
+    func everyRouteDeclared() async throws {
+        try await withPenah { app in
+            let undeclared = app.routes.all.filter { $0.declaredAccess == nil }.map(\.description)
+            #expect(undeclared == [])
+        }
+    }
+
+    @Test("admin and auditor have no action beyond administration and audit")
+    func noCaseContentForAdminOrAuditor() {
+        let allowedForAdmin: Set<Action> = [.staffHome, .signOut, .listUnits, .manageUnits, .manageUsers, .manageSessions, .viewMetrics]
+        let allowedForAuditor: Set<Action> = [.staffHome, .signOut, .listUnits, .verifyAudit, .readAudit, .viewMetrics]
+        #expect(Set(AccessPolicy.table[.admin]!.keys).isSubset(of: allowedForAdmin))
+        #expect(Set(AccessPolicy.table[.auditor]!.keys).isSubset(of: allowedForAuditor))
+        #expect(!AccessPolicy.allows(.admin, .verifyAudit))
+        #expect(!AccessPolicy.allows(.reception, .manageUsers))
+    }
+
+    /// Walks every route for every role and compares the outcome with the table: allowed → neither
+    /// 401 nor 404; not allowed → 404. Each request gets a fresh session so sign-out routes do not
+    /// disturb the others.
+    @Test("every role × route outcome matches the table", arguments: Role.allCases)
+    func walk(role: Role) async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(role == .lawEnforcementGateway ? .admin : role)
+            if role == .lawEnforcementGateway {
+                staff.user.roleCode = role.rawValue
+                staff.user.isService = true
+                try await staff.user.update(on: app.db)
+            }
+            for route in app.routes.all {
+                guard case .action(let action) = route.declaredAccess else { continue }
+                let path = "/" + route.path.map { component -> String in
+                    switch component {
+                    case .constant(let value): value
+                    case .parameter: UUID().uuidString
+                    case .anything, .catchall: "x"
+                    }
+                }.joined(separator: "/")
+                var headers: HTTPHeaders
+                let isAPI = path.hasPrefix("/api/") || path == "/metrics"
+                var body: ByteBuffer?
+                if isAPI {
+                    headers = .bearer(try await app.token(for: staff))
+                    headers.add(name: .contentType, value: "application/json")
+                    body = ByteBuffer(string: "{}")
+                } else {
+                    let session = try await app.webSession(for: staff)
+                    headers = .session(session.cookie)
+                    headers.add(name: .contentType, value: "application/x-www-form-urlencoded")
+                    body = formBody([("csrf", session.csrf)])
+                }
+                let response = try await app.send(route.method, path, headers: headers, body: body)
+                let label = "\(role) \(route.method) \(path)"
+                if AccessPolicy.allows(role, action) {
+                    #expect(response.status != .notFound && response.status != .unauthorized, "\(label) → \(response.status)")
+                } else {
+                    #expect(response.status == .notFound, "\(label) → \(response.status)")
+                }
+                #expect(response.status != .internalServerError, "\(label)")
+            }
+        }
+    }
+
+    @Test("without credentials: API routes say 401, pages send to sign-in")
+    func anonymous() async throws {
+        try await withPenah { app in
+            for route in app.routes.all {
+                guard case .action = route.declaredAccess else { continue }
+                let path = "/" + route.path.map { if case .constant(let v) = $0 { v } else { UUID().uuidString } }.joined(separator: "/")
+                let response = try await app.send(route.method, path)
+                if path.hasPrefix("/api/") {
+                    #expect(response.status == .unauthorized, "\(path)")
+                } else if route.method == .GET {
+                    #expect(response.status == .seeOther && response.headers.first(name: .location) == "/login", "\(path)")
+                } else {
+                    #expect(response.status == .forbidden, "\(path): unsafe request without a CSRF token")
+                }
+            }
+        }
+    }
+}

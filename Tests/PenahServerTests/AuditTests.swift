@@ -1,0 +1,103 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahServer
+
+@Suite("Hash-chained audit")
+struct AuditTests {
+    func appendSome(_ app: Application, count: Int, units: [String] = ["BAKU-1", "BAKU-2"]) async throws {
+        for i in 0..<count {
+            let actor = AuditActor(userID: UUID(), role: "reception", unitCode: units[i % units.count],
+                                   requestID: "req-\(i)", address: "10.0.0.\(i % 250)")
+            try await app.db.writeTransaction { db in
+                try await AuditLog.append(on: db, actor: actor, action: "test.write", recordType: "thing", recordID: "\(i)")
+            }
+        }
+    }
+
+    @Test("an intact trail verifies, per-unit chains included")
+    func intact() async throws {
+        try await withPenah { app in
+            try await appendSome(app, count: 25)
+            let result = try await AuditLog.verify(on: app.db)
+            #expect(result.ok && result.events == 25 && result.firstBrokenEventId == nil)
+            let heads = try await AuditChainHead.query(on: app.db).all()
+            #expect(Set(heads.compactMap(\.id)) == ["BAKU-1", "BAKU-2"])
+        }
+    }
+
+    @Test("changing one row breaks the chain at that row", arguments: ["action", "unit_code", "occurred_ms", "hash"])
+    func tampered(column: String) async throws {
+        try await withPenah { app in
+            try await appendSome(app, count: 12)
+            let victim = try #require(try await AuditEvent.query(on: app.db).filter(\.$chain == "BAKU-2").filter(\.$seq == 3).first())
+            let value: any Encodable & Sendable = column == "occurred_ms" ? Int64(1) : "forged"
+            try await app.sql.update(AuditEvent.schema).set(SQLIdentifier(column), to: SQLBind(value))
+                .where("id", .equal, SQLBind(victim.id!)).run()
+            let result = try await AuditLog.verify(on: app.db)
+            #expect(!result.ok)
+            #expect(result.firstBrokenEventId == victim.id)
+        }
+    }
+
+    @Test("deleting the newest event is noticed")
+    func truncated() async throws {
+        try await withPenah { app in
+            try await appendSome(app, count: 6, units: ["BAKU-1"])
+            try await AuditEvent.query(on: app.db).filter(\.$seq == 6).delete()
+            let result = try await AuditLog.verify(on: app.db)
+            #expect(!result.ok)
+        }
+    }
+
+    @Test("an event rolls back with the change it records")
+    func sameTransaction() async throws {
+        try await withPenah { app in
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await app.db.writeTransaction { db in
+                    try await AuditLog.append(on: db, actor: .system("t"), action: "x", recordType: "y", recordID: nil)
+                    throw Boom()
+                }
+            }
+            let count = try await AuditEvent.query(on: app.db).count()
+            #expect(count == 0)
+            let result = try await AuditLog.verify(on: app.db)
+            #expect(result.ok)
+        }
+    }
+
+    @Test("concurrent writers keep every chain intact")
+    func concurrent() async throws {
+        try await withPenah { app in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<8 {
+                    group.addTask { try await appendSome(app, count: 15, units: ["BAKU-\(writer % 3 + 1)"]) }
+                }
+                try await group.waitForAll()
+            }
+            let result = try await AuditLog.verify(on: app.db)
+            #expect(result.ok && result.events == 120)
+        }
+    }
+
+    @Test("GET /api/v1/audit/verify for the auditor names the broken event")
+    func api() async throws {
+        try await withPenah { app in
+            let auditor = try await app.makeStaff(.auditor)
+            let token = try await app.token(for: auditor)
+            let intact = try await app.send(.GET, "/api/v1/audit/verify", headers: .bearer(token))
+            #expect(intact.status == .ok)
+            #expect(try intact.content.decode(AuditLog.Verification.self).ok)
+            let first = try #require(try await AuditEvent.query(on: app.db).sort(\.$occurredMs).first())
+            try await app.sql.update(AuditEvent.schema).set("record_type", to: SQLBind("x"))
+                .where("id", .equal, SQLBind(first.id!)).run()
+            let broken = try await app.send(.GET, "/api/v1/audit/verify", headers: .bearer(token))
+            let result = try broken.content.decode(AuditLog.Verification.self)
+            #expect(!result.ok && result.firstBrokenEventId == first.id)
+        }
+    }
+}

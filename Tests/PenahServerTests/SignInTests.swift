@@ -1,0 +1,170 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahDomain
+@testable import PenahServer
+
+@Suite("Sign-in and tokens")
+struct SignInTests {
+    func tokenRequest(_ app: Application, _ username: String, _ password: String, _ otp: String,
+                      address: String? = nil) async throws -> TestingHTTPResponse {
+        var headers = jsonHeaders
+        headers.add(name: "Accept-Language", value: "en")
+        return try await app.send(.POST, "/api/v1/auth/token", headers: headers,
+                                  body: jsonBody(["username": username, "password": password, "otp": otp]))
+    }
+
+    @Test("a correct password and code give a token that works, and DELETE revokes it")
+    func issueAndRevoke() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            let response = try await tokenRequest(app, staff.username.uppercased(), staff.password, staff.currentCode())
+            #expect(response.status == .ok)
+            let issued = try response.content.decode(TokenAPI.Issued.self)
+            #expect(issued.user.role == "reception" && issued.user.unitCode == "BAKU-1")
+            #expect(issued.expiresAt <= Date().addingTimeInterval(12 * 3600 + 5))
+            #expect(try await app.send(.GET, "/api/v1/units", headers: .bearer(issued.token)).status == .ok)
+            #expect(try await app.send(.DELETE, "/api/v1/auth/token", headers: .bearer(issued.token)).status == .noContent)
+            #expect(try await app.send(.GET, "/api/v1/units", headers: .bearer(issued.token)).status == .unauthorized)
+            let stored = try await AuthSession.query(on: app.db).all()
+            #expect(!stored.contains { $0.tokenHash == issued.token })
+        }
+    }
+
+    @Test("wrong password, wrong code, replayed code and unknown user all get the same 401")
+    func sameFailure() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.lawyer)
+            let code = staff.currentCode()
+            #expect(try await tokenRequest(app, staff.username, staff.password, code).status == .ok)
+            let failures = [
+                try await tokenRequest(app, staff.username, staff.password + "x", staff.currentCode(offsetSteps: 1)),
+                try await tokenRequest(app, staff.username, staff.password, "000000"),
+                try await tokenRequest(app, staff.username, staff.password, code),      // replayed
+                try await tokenRequest(app, "nobody.here", staff.password, code),
+                try await tokenRequest(app, "'><script>alert(1)</script>", "x' OR '1'='1", "1; DROP TABLE staff_users"),
+            ]
+            let bodies = Set(failures.map { $0.body.string })
+            for response in failures { #expect(response.status == .unauthorized) }
+            #expect(bodies.count == 1)
+            #expect(try await StaffUser.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test("a recovery code works once")
+    func recoveryCode() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.psychologist)
+            let code = staff.recoveryCodes[3]
+            #expect(try await tokenRequest(app, staff.username, staff.password, code).status == .ok)
+            #expect(try await tokenRequest(app, staff.username, staff.password, code).status == .unauthorized)
+        }
+    }
+
+    @Test("the eleventh rapid failure is throttled with 429 and Retry-After")
+    func throttled() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            for _ in 1...10 {
+                #expect(try await tokenRequest(app, staff.username, "wrong password here", "123456").status == .unauthorized)
+            }
+            let eleventh = try await tokenRequest(app, staff.username, staff.password, staff.currentCode())
+            #expect(eleventh.status == .tooManyRequests)
+            #expect(Int(eleventh.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+        }
+    }
+
+    @Test("failures elsewhere cannot lock a user out: the account-wide delay is capped at a minute")
+    func noLockout() async throws {
+        try await withPenah { app in
+            let throttle = LoginThrottle(db: app.db)
+            for i in 0..<200 { try await throttle.recordFailure(username: "aysel", address: "10.0.\(i / 100).\(i % 100)") }
+            let wait = try await throttle.retryAfter(username: "aysel", address: "192.168.1.5")
+            #expect(wait != nil)
+            #expect(wait! <= 60)
+        }
+    }
+
+    @Test("every sign-in attempt is audited, without the password")
+    func audited() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            _ = try await tokenRequest(app, staff.username, "not the password!", "111111")
+            _ = try await tokenRequest(app, staff.username, staff.password, staff.currentCode())
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signIn").all()
+            #expect(events.map(\.outcome).sorted() == ["denied", "ok"])
+            #expect(events.allSatisfy { $0.recordID == staff.user.id?.uuidString })
+            for event in events { #expect(!event.canonical.contains(staff.password)) }
+        }
+    }
+
+    @Test("idle and absolute timeouts end sessions; disabled users lose theirs")
+    func timeouts() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            let store = SessionStore(db: app.db)
+            let past = Date().addingTimeInterval(-31 * 60)
+            let (_, idleToken) = try await store.create(for: staff.user, kind: .web, now: past)
+            #expect(try await store.find(token: idleToken, kind: .web) == nil)
+            let (_, oldToken) = try await store.create(for: staff.user, kind: .api, now: Date().addingTimeInterval(-13 * 3600))
+            #expect(try await store.find(token: oldToken, kind: .api) == nil)
+            let (_, liveToken) = try await store.create(for: staff.user, kind: .api)
+            #expect(try await store.find(token: liveToken, kind: .api) != nil)
+            #expect(try await store.find(token: liveToken, kind: .web) == nil, "an API token is not a cookie")
+            staff.user.active = false
+            try await staff.user.update(on: app.db)
+            #expect(try await store.find(token: liveToken, kind: .api) == nil)
+        }
+    }
+
+    @Test("a malformed body is 400, and a 50 MB body is 413")
+    func badBodies() async throws {
+        try await withPenah { app in
+            let malformed = try await app.send(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: ByteBuffer(string: "{nope"))
+            #expect(malformed.status == .badRequest)
+            let empty = try await app.send(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: ByteBuffer(string: ""))
+            #expect(empty.status == .badRequest)
+            let missing = try await app.send(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: jsonBody(["username": "a"]))
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("\"field\":\"password\""))
+            // Through a real socket, where the body limit applies while the body streams in.
+            let port = Int.random(in: 20_000...40_000)
+            let huge = ByteBuffer(repeating: UInt8(ascii: "a"), count: 50 * 1024 * 1024)
+            try await app.testing(method: .running(hostname: "127.0.0.1", port: port))
+                .test(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: huge) { response in
+                    #expect(response.status == .payloadTooLarge)
+                }
+        }
+    }
+}
+
+@Suite("TOTP")
+struct TOTPTests {
+    // RFC 6238 appendix B, SHA-1 secret, truncated to six digits.
+    let secret = Data("12345678901234567890".utf8)
+
+    @Test("RFC 6238 test vectors", arguments: [(59, "287082"), (1_111_111_109, "081804"), (1_234_567_890, "005924"), (2_000_000_000, "279037")])
+    func vectors(time: Int, expected: String) {
+        #expect(TOTP.code(secret: secret, step: Int64(time) / 30) == expected)
+    }
+
+    @Test("one step of drift either way; a used step is refused")
+    func window() {
+        let now = Date(timeIntervalSince1970: 1_234_567_890)
+        let step = TOTP.step(at: now)
+        #expect(TOTP.verify(TOTP.code(secret: secret, step: step - 1), secret: secret, at: now, lastUsedStep: 0) == step - 1)
+        #expect(TOTP.verify(TOTP.code(secret: secret, step: step + 1), secret: secret, at: now, lastUsedStep: 0) == step + 1)
+        #expect(TOTP.verify(TOTP.code(secret: secret, step: step + 2), secret: secret, at: now, lastUsedStep: 0) == nil)
+        #expect(TOTP.verify(TOTP.code(secret: secret, step: step), secret: secret, at: now, lastUsedStep: step) == nil)
+        #expect(TOTP.verify("12345a", secret: secret, at: now, lastUsedStep: 0) == nil)
+    }
+
+    @Test("base32 round trip")
+    func base32() {
+        #expect(Base32.encode(Data("foobar".utf8)) == "MZXW6YTBOI")
+        #expect(Base32.decode("MZXW6YTBOI") == Data("foobar".utf8))
+        #expect(Base32.decode("not base32!") == nil)
+    }
+}
