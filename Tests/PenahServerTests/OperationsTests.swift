@@ -41,7 +41,7 @@ struct OperationsTests {
                 #expect(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "\(path)")
                 #expect(!csp.contains("unsafe-inline"))
                 #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
-                #expect(response.headers.first(name: "Referrer-Policy") == "no-referrer")
+                #expect(response.headers.first(name: "Referrer-Policy") == "same-origin")
                 #expect(response.headers.first(name: "Permissions-Policy") != nil)
                 #expect(response.headers.first(name: "Strict-Transport-Security") == nil, "HSTS only in production")
             }

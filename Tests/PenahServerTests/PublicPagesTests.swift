@@ -68,6 +68,7 @@ struct PublicPagesTests {
             #expect(response.status == .seeOther)
             #expect(response.headers.first(name: .location) == "https://example.org/weather")
             #expect(response.headers.first(name: "Clear-Site-Data") == "\"cache\", \"cookies\", \"storage\"")
+            #expect(response.headers.first(name: "Referrer-Policy") == "no-referrer")
             let setCookie = response.headers[.setCookie].joined()
             #expect(setCookie.contains("penah_lang=") && setCookie.contains("Max-Age=0"))
         }

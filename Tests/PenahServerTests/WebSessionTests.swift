@@ -59,7 +59,7 @@ struct WebSessionTests {
         }
     }
 
-    @Test("a form post without the CSRF token is 403 and changes nothing", arguments: ["missing", "wrong", "crossSite", "foreignOrigin"])
+    @Test("a form post without the CSRF token is 403 and changes nothing", arguments: ["missing", "wrong", "crossSite", "foreignOrigin", "nullOrigin"])
     func csrf(variant: String) async throws {
         try await withPenah { app in
             let staff = try await app.makeStaff(.reception)
@@ -72,6 +72,7 @@ struct WebSessionTests {
             case "missing": fields = []
             case "wrong": fields = [("csrf", String(session.csrf.reversed()))]
             case "crossSite": headers.add(name: "Sec-Fetch-Site", value: "cross-site")
+            case "nullOrigin": headers.add(name: .origin, value: "null")
             default: headers.add(name: .origin, value: "https://evil.example")
             }
             let events = try await AuditEvent.query(on: app.db).count()

@@ -33,3 +33,17 @@ public enum AccessPolicy {
         scope(for: role, action) != nil
     }
 }
+
+extension AccessPolicy {
+    /// The table as Markdown, for the README (a test keeps the README's copy identical).
+    public static func markdownMatrix() -> String {
+        let roles = Role.allCases
+        var lines = ["| action | " + roles.map { "`\($0.rawValue)`" }.joined(separator: " | ") + " |",
+                     "|---|" + roles.map { _ in "---" }.joined(separator: "|") + "|"]
+        for action in Action.allCases {
+            let cells = roles.map { role in scope(for: role, action).map { "\($0)" } ?? "—" }
+            lines.append("| \(action.rawValue) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -9,6 +9,7 @@ enum PenahCommands {
         app.asyncCommands.use(UserCommand(), as: "user")
         app.asyncCommands.use(ServiceAccountCommand(), as: "service-account")
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
+        app.asyncCommands.use(PolicyCommand(), as: "policy")
         app.lifecycle.use(WelcomeOnServe())
     }
 }

@@ -22,6 +22,8 @@ struct PublicPages: RouteCollection {
         }
         let response = req.redirect(to: quickExitURL, redirectType: .normal)
         response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
+        // The neutral site must not learn where the visitor came from.
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         for name in req.cookies.all.keys {
             response.cookies[name] = .cleared
         }

@@ -17,7 +17,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         let headers = [
             ("Content-Security-Policy", Self.contentSecurityPolicy),
             ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "no-referrer"),
+            // `same-origin`, not `no-referrer`: with no referrer at all Chromium sends `Origin: null` on
+            // form posts, which the CSRF check must refuse. Other sites still learn nothing.
+            ("Referrer-Policy", response.headers.first(name: "Referrer-Policy") ?? "same-origin"),
             ("X-Frame-Options", "DENY"),
             ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
             ("Cross-Origin-Opener-Policy", "same-origin"),
