@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure rules: no Vapor, no Fluent. Fast to test.
@@ -41,7 +42,11 @@ let package = Package(
         .executableTarget(name: "penah", dependencies: ["PenahServer"]),
         .executableTarget(
             name: "penah-bench",
-            dependencies: ["PenahServer", .product(name: "Vapor", package: "vapor")]
+            dependencies: [
+                "PenahServer",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(name: "PenahDomainTests", dependencies: ["PenahDomain"]),
         .testTarget(

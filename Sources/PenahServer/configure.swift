@@ -1,5 +1,6 @@
 import Fluent
 import Leaf
+import Foundation
 import Vapor
 
 /// The one configuration used by the executable and the tests.
@@ -7,7 +8,11 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     _ = PenahMetrics.bootstrap
     app.storage[SettingsKey.self] = settings
     if case .sqlite = settings.database { try DataDirectory.prepare(settings.dataDirectory) }
-    app.storage[MasterKeyKey.self] = try MasterKey.load(settings)
+    let masterKey = try MasterKey.load(settings)
+    app.storage[MasterKeyKey.self] = masterKey
+    let previous = try settings.previousMasterKeyBase64.map { MasterKey(data: Data(base64Encoded: $0)!, createdFile: false) }
+    app.storage[KeyringKey.self] = MasterKeyring(current: masterKey, previous: previous)
+    app.storage[VaultCacheKey.self] = VaultKeyCache()
 
     try DatabaseSetup.register(settings, on: app, searchPath: databaseSearchPath)
     app.migrations.add(PenahMigrations.all)

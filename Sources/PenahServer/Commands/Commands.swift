@@ -10,6 +10,7 @@ enum PenahCommands {
         app.asyncCommands.use(ServiceAccountCommand(), as: "service-account")
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.asyncCommands.use(PolicyCommand(), as: "policy")
+        app.asyncCommands.use(KeysCommand(), as: "keys")
         app.lifecycle.use(WelcomeOnServe())
     }
 }

@@ -9,5 +9,6 @@ enum PenahMigrations {
         CreateStaff(),
         CreateAudit(),
         CreateSessions(),
+        CreateVaultKeys(),
     ]
 }

@@ -13,6 +13,8 @@ public struct Settings: Sendable {
     public var database: Database
     /// Base64 of 32 bytes when given; nil means "use or create the key file in the data dir".
     public var masterKeyBase64: String?
+    /// The master key before a rotation, while nodes restart (`PENAH_PREVIOUS_MASTER_KEY`).
+    public var previousMasterKeyBase64: String?
     public var policeGatewayURL: URL?
     public var policeGatewaySecret: String?
     public var quickExitURL: String
@@ -51,6 +53,9 @@ public struct Settings: Sendable {
             throw SettingsError(variable: "PENAH_MASTER_KEY", problem: "is required in production (base64 of 32 random bytes)")
         }
 
+        let previousKey = value("PENAH_PREVIOUS_MASTER_KEY")
+        if let previousKey { try MasterKey.validate(base64: previousKey, source: "PENAH_PREVIOUS_MASTER_KEY") }
+
         var gatewayURL: URL?
         if let raw = value("PENAH_POLICE_GATEWAY_URL") {
             guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -78,7 +83,7 @@ public struct Settings: Sendable {
         }
 
         return Settings(
-            dataDirectory: dataDirectory, database: database, masterKeyBase64: masterKey,
+            dataDirectory: dataDirectory, database: database, masterKeyBase64: masterKey, previousMasterKeyBase64: previousKey,
             policeGatewayURL: gatewayURL, policeGatewaySecret: gatewaySecret, quickExitURL: quickExit,
             isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value)
         )
