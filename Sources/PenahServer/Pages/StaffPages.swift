@@ -7,19 +7,30 @@ struct StaffPages: RouteCollection {
         routes.get(SitePath.staff.components, use: start).access(.action(.staffHome))
     }
 
+    /// The staff pages a role can reach from the start page, each behind its policy action.
+    static let links: [(action: Action, href: String, labelKey: String)] = [
+        (.manageUsers, "/admin/users", "admin.users.heading"),
+        (.manageUnits, "/admin/units", "admin.units.heading"),
+        (.readAudit, "/audit", "audit.heading"),
+    ]
+
     struct Context: Encodable {
         struct Standard: Encodable { let labelKey: String; let minutes: Int }
         struct UnitRow: Encodable { let code: String; let name: String; let kindKey: String; let parentCode: String? }
+        struct Link: Encodable { let href: String; let labelKey: String }
         let page: PageFrame
+        let links: [Link]
         let standards: [Standard]
         let units: [UnitRow]
     }
 
     @Sendable func start(_ req: Request) async throws -> View {
+        let staff = try req.requireStaff()
         let s = req.application.settings.standards
         let units = try await UnitService(db: req.db).list()
         let context = Context(
             page: req.staffFrame(titleKey: "staff.heading"),
+            links: Self.links.filter { AccessPolicy.allows(staff.role, $0.action) }.map { .init(href: $0.href, labelKey: $0.labelKey) },
             standards: [
                 .init(labelKey: "staff.standards.operator", minutes: s.operatorMinutes),
                 .init(labelKey: "staff.standards.frontOffice", minutes: s.frontOfficeMinutes),

@@ -28,11 +28,15 @@ enum CSRF {
               expected.contains(where: { constantTimeEqual($0, sent) }) else { throw Failure() }
     }
 
-    /// The token a form on this response should carry, setting the pre-session cookie if needed.
-    static func token(for request: Request, response: Response? = nil) -> (token: String, cookie: HTTPCookies.Value?) {
+    private struct MintedKey: StorageKey { typealias Value = String }
+
+    /// The token a form on this response should carry, and the pre-session cookie to set when the
+    /// browser has none yet. The same token for every call within one request.
+    static func token(for request: Request) -> (token: String, cookie: HTTPCookies.Value?) {
         if let token = request.staff?.session.csrfToken { return (token, nil) }
         if let existing = request.cookies[preSessionCookie]?.string, existing.count >= 32 { return (existing, nil) }
-        let token = SessionStore.randomToken()
+        let token = request.storage[MintedKey.self] ?? SessionStore.randomToken()
+        request.storage[MintedKey.self] = token
         return (token, HTTPCookies.Value(string: token, path: "/", isSecure: request.application.secureCookies,
                                          isHTTPOnly: true, sameSite: .strict))
     }

@@ -26,7 +26,7 @@ struct SignIn {
             return .throttled(retryAfter: wait)
         }
         let user = try await StaffUser.query(on: db).filter(\.$username == username).with(\.$unit).first()
-        let candidate = user.flatMap { $0.active && !$0.isService ? $0 : nil }
+        let candidate = user.flatMap { $0.active && !$0.isService && $0.enrolledAt != nil ? $0 : nil }
         let passwordOK = try await hasher.verify(String(password.prefix(PasswordPolicy.maximumLength * 4)),
                                                  created: candidate?.passwordHash ?? hasher.dummyHash)
         var ok = false

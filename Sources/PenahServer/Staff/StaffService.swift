@@ -11,7 +11,7 @@ struct StaffService {
 
     var totpBox: SecretBox { SecretBox(masterKey: masterKey, purpose: "totp") }
 
-    struct Enrolment {
+    struct Created {
         let user: StaffUser
         let provisioningURI: String
         let recoveryCodes: [String]
@@ -27,22 +27,14 @@ struct StaffService {
 
     /// Creates a person's account with a password, a TOTP secret and ten recovery codes.
     func createStaff(username raw: String, displayName: String?, role: Role, unitCode: String, password: String,
-                     hasher: some PasswordHashing, actor: AuditActor) async throws -> Enrolment {
+                     hasher: some PasswordHashing, actor: AuditActor) async throws -> Created {
         let username = Self.normalisedUsername(raw)
-        var problems: [FieldProblem] = []
-        if !Self.isValidUsername(username) { problems.append(.init(field: "username", code: "invalidUsername")) }
-        if role.isServiceRole { problems.append(.init(field: "role", code: "invalidValue")) }
-        let unit = try await UnitService(db: db).find(code: unitCode)
-        if let unit { if let kind = unit.kind, !role.fits(kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) } }
-        else { problems.append(.init(field: "unit", code: "unknownUnit")) }
+        var problems = try await problemsForNew(username: username, displayName: displayName, role: role, unitCode: unitCode)
         if let problem = PasswordPolicy.problem(with: password, username: username) {
             problems.append(.init(field: "password", code: problem))
         }
+        let unit = try await UnitService(db: db).find(code: unitCode)
         let name = (displayName ?? username).trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty || name.count > 200 { problems.append(.init(field: "displayName", code: "required")) }
-        if problems.isEmpty, try await StaffUser.query(on: db).filter(\.$username == username).first() != nil {
-            problems.append(.init(field: "username", code: "duplicateUsername"))
-        }
         guard problems.isEmpty, let unit else { throw ValidationProblems(problems) }
 
         let hash = try await hasher.hash(password)
@@ -58,6 +50,7 @@ struct StaffService {
         user.totpLastStep = 0
         user.isService = false
         user.active = true
+        user.enrolledAt = Date()
         try await db.writeTransaction { db in
             try await user.create(on: db)
             for code in codes {
@@ -69,8 +62,26 @@ struct StaffService {
             try await AuditLog.append(on: db, actor: actor, action: "staff.create", recordType: "staffUser",
                                       recordID: user.id?.uuidString)
         }
-        return Enrolment(user: user, provisioningURI: TOTP.provisioningURI(secret: secret, username: username),
+        return Created(user: user, provisioningURI: TOTP.provisioningURI(secret: secret, username: username),
                          recoveryCodes: codes)
+    }
+
+    /// What is wrong with a new account's username, name, role and unit.
+    func problemsForNew(username: String, displayName: String?, role: Role, unitCode: String) async throws -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if !Self.isValidUsername(username) { problems.append(.init(field: "username", code: "invalidUsername")) }
+        if role.isServiceRole { problems.append(.init(field: "role", code: "invalidValue")) }
+        if let unit = try await UnitService(db: db).find(code: unitCode) {
+            if let kind = unit.kind, !role.fits(kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) }
+        } else {
+            problems.append(.init(field: "unit", code: "unknownUnit"))
+        }
+        let name = (displayName ?? username).trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > 200 { problems.append(.init(field: "displayName", code: "required")) }
+        if Self.isValidUsername(username), try await StaffUser.query(on: db).filter(\.$username == username).first() != nil {
+            problems.append(.init(field: "username", code: "duplicateUsername"))
+        }
+        return problems
     }
 
     /// `xxxxx-xxxxx` from an alphabet without look-alikes.

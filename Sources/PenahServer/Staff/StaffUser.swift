@@ -18,6 +18,12 @@ final class StaffUser: Model, @unchecked Sendable {
     @Field(key: "totp_last_step") var totpLastStep: Int64
     @Field(key: "is_service") var isService: Bool
     @Field(key: "active") var active: Bool
+    /// Set when the person has chosen a password and confirmed a TOTP code; nil while an admin-made
+    /// account waits for its owner, or after an admin reset the second factor.
+    @OptionalField(key: "enrolled_at") var enrolledAt: Date?
+    /// SHA-256 of the one-time enrolment code an admin hands over in person.
+    @OptionalField(key: "enrolment_code_hash") var enrolmentCodeHash: String?
+    @OptionalField(key: "enrolment_expires_at") var enrolmentExpiresAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -51,6 +57,9 @@ struct CreateStaff: AsyncMigration {
             .field("totp_last_step", .int64, .required)
             .field("is_service", .bool, .required)
             .field("active", .bool, .required)
+            .field("enrolled_at", .datetime)
+            .field("enrolment_code_hash", .string)
+            .field("enrolment_expires_at", .datetime)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .unique(on: "username")

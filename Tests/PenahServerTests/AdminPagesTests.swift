@@ -1,0 +1,156 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahDomain
+@testable import PenahServer
+
+@Suite("Admin pages, enrolment and the auditor's pages")
+struct AdminPagesTests {
+    /// A signed-in browser for a role: cookie header and CSRF token.
+    func browser(_ app: Application, _ role: Role) async throws -> (TestStaff, HTTPHeaders, String) {
+        let staff = try await app.makeStaff(role)
+        let session = try await app.webSession(for: staff)
+        var headers = formHeaders
+        headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+        return (staff, headers, session.csrf)
+    }
+
+    func enrolmentCode(in html: String) -> String? {
+        html.components(separatedBy: "<p class=\"code\"><strong>").dropFirst().first?.components(separatedBy: "</strong>").first
+    }
+
+    @Test("an admin invites a person, who chooses their own password, confirms TOTP and signs in")
+    func inviteAndEnrol() async throws {
+        try await withPenah { app in
+            let (_, admin, csrf) = try await browser(app, .admin)
+            let created = try await app.send(.POST, "/admin/users?lang=en", headers: admin, body: formBody([
+                ("csrf", csrf), ("username", "leyla.h"), ("displayName", "Leyla Həsənova"), ("role", "lawyer"), ("unit", "BAKU-2"),
+            ]))
+            #expect(created.status == .created)
+            let code = try #require(enrolmentCode(in: created.body.string))
+            let pending = try #require(try await StaffUser.query(on: app.db).filter(\.$username == "leyla.h").first())
+            #expect(pending.passwordHash == nil && pending.enrolledAt == nil)
+
+            // The person, in their own browser.
+            let form = try await app.send(.GET, "/enrol")
+            let pre = try #require(form.cookie("penah_pre"))
+            var headers = formHeaders
+            headers.add(name: .cookie, value: "penah_pre=\(pre)")
+            let formCSRF = form.body.string.components(separatedBy: "name=\"csrf\" value=\"")[1].components(separatedBy: "\"")[0]
+            let weak = try await app.send(.POST, "/enrol", headers: headers, body: formBody([("csrf", formCSRF), ("code", code), ("password", "short")]))
+            #expect(weak.status == .unprocessableEntity)
+            let started = try await app.send(.POST, "/enrol", headers: headers, body: formBody([
+                ("csrf", formCSRF), ("code", code.lowercased()), ("password", "my own long pass phrase"),
+            ]))
+            #expect(started.status == .ok)
+            let uri = try #require(started.body.string.components(separatedBy: "<code>otpauth://").dropFirst().first?.components(separatedBy: "</code>").first)
+            let secretText = try #require(URLComponents(string: "otpauth://" + uri.replacingOccurrences(of: "&amp;", with: "&"))?
+                .queryItems?.first { $0.name == "secret" }?.value)
+            let secret = try #require(Base32.decode(secretText))
+            // Not usable before confirmation.
+            let early = try await app.send(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: jsonBody([
+                "username": "leyla.h", "password": "my own long pass phrase", "otp": TOTP.code(secret: secret, step: TOTP.step(at: Date()) - 1),
+            ]))
+            #expect(early.status == .unauthorized)
+            let confirmed = try await app.send(.POST, "/enrol/confirm", headers: headers, body: formBody([
+                ("csrf", formCSRF), ("code", code), ("otp", TOTP.code(secret: secret, step: TOTP.step(at: Date()))),
+            ]))
+            #expect(confirmed.status == .ok)
+            let signedIn = try await app.send(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: jsonBody([
+                "username": "leyla.h", "password": "my own long pass phrase", "otp": TOTP.code(secret: secret, step: TOTP.step(at: Date()) + 1),
+            ]))
+            #expect(signedIn.status == .ok)
+            // The code is spent.
+            let again = try await app.send(.POST, "/enrol", headers: headers, body: formBody([("csrf", formCSRF), ("code", code), ("password", "my own long pass phrase")]))
+            #expect(again.status == .unprocessableEntity)
+            let actions = try await AuditEvent.query(on: app.db).all().map(\.action)
+            #expect(actions.contains("staff.invite") && actions.contains("staff.enrolConfirm"))
+        }
+    }
+
+    @Test("invalid invitations name the field and create nothing")
+    func badInvite() async throws {
+        try await withPenah { app in
+            let (_, admin, csrf) = try await browser(app, .admin)
+            let before = try await StaffUser.query(on: app.db).count()
+            for fields in [
+                [("username", "\"'><script>alert(1)</script>"), ("role", "lawyer"), ("unit", "BAKU-1")],
+                [("username", "ok.name"), ("role", "sxaOfficer"), ("unit", "BAKU-1")],
+                [("username", "ok.name"), ("role", "superuser"), ("unit", "BAKU-1")],
+                [("username", "ok.name"), ("role", "lawyer"), ("unit", "../../etc")],
+                [],
+            ] {
+                let response = try await app.send(.POST, "/admin/users", headers: admin, body: formBody([("csrf", csrf)] + fields))
+                #expect(response.status == .unprocessableEntity)
+                #expect(!response.body.string.contains("<script>alert"))
+            }
+            #expect(try await StaffUser.query(on: app.db).count() == before)
+        }
+    }
+
+    @Test("disabling ends the person's sessions; reset of the second factor sends them back to enrolment")
+    func disableAndReset() async throws {
+        try await withPenah { app in
+            let (_, admin, csrf) = try await browser(app, .admin)
+            let person = try await app.makeStaff(.reception)
+            let token = try await app.token(for: person)
+            let id = try person.user.requireID()
+            let disabled = try await app.send(.POST, "/admin/users/\(id)/disable", headers: admin, body: formBody([("csrf", csrf)]))
+            #expect(disabled.status == .seeOther)
+            #expect(try await app.send(.GET, "/api/v1/units", headers: .bearer(token)).status == .unauthorized)
+            _ = try await app.send(.POST, "/admin/users/\(id)/enable", headers: admin, body: formBody([("csrf", csrf)]))
+            let fresh = try await app.token(for: person)
+            let reset = try await app.send(.POST, "/admin/users/\(id)/reset-second-factor", headers: admin, body: formBody([("csrf", csrf)]))
+            #expect(reset.status == .ok)
+            #expect(enrolmentCode(in: reset.body.string) != nil)
+            #expect(try await app.send(.GET, "/api/v1/units", headers: .bearer(fresh)).status == .unauthorized)
+            let stored = try #require(try await StaffUser.find(id, on: app.db))
+            #expect(stored.passwordHash == person.user.passwordHash, "an admin never sets a password")
+            #expect(stored.totpSecretSealed == nil && stored.enrolledAt == nil)
+            let unknown = try await app.send(.POST, "/admin/users/\(UUID())/disable", headers: admin, body: formBody([("csrf", csrf)]))
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test("an admin creates units through the page, with localised errors")
+    func units() async throws {
+        try await withPenah { app in
+            let (_, admin, csrf) = try await browser(app, .admin)
+            let ok = try await app.send(.POST, "/admin/units", headers: admin, body: formBody([
+                ("csrf", csrf), ("code", "GANJA"), ("kind", "regionalCentre"), ("name", "Gəncə regional DOST mərkəzi"), ("parent", "HQ"),
+            ]))
+            #expect(ok.status == .seeOther)
+            #expect(try await UnitService(db: app.db).find(code: "GANJA")?.kind == .regionalCentre)
+            let bad = try await app.send(.POST, "/admin/units?lang=ru", headers: admin, body: formBody([
+                ("csrf", csrf), ("code", "GANJA"), ("kind", "shelter"), ("name", ""), ("capacity", "lots"),
+            ]))
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("Недопустимое значение."))
+        }
+    }
+
+    @Test("the auditor browses events and a record's access log; filters are validated")
+    func auditPages() async throws {
+        try await withPenah { app in
+            let (auditor, headers, _) = try await browser(app, .auditor)
+            let person = try await app.makeStaff(.lawyer)
+            _ = try await app.send(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: jsonBody([
+                "username": person.username, "password": "wrong password!!", "otp": "123456"]))
+            let id = try person.user.requireID().uuidString
+            let all = try await app.send(.GET, "/audit?lang=en&action=auth.signIn", headers: headers)
+            #expect(all.status == .ok)
+            #expect(all.body.string.contains("denied") && all.body.string.contains(id))
+            let log = try await app.send(.GET, "/audit/records/\(id)", headers: headers)
+            #expect(log.body.string.contains("staff.create") && log.body.string.contains("auth.signIn"))
+            let byUser = try await app.send(.GET, "/audit?user=\(auditor.username)", headers: headers)
+            #expect(!byUser.body.string.contains("auth.signIn"))
+            let badDate = try await app.send(.GET, "/audit?from=31.02.2026&lang=en", headers: headers)
+            #expect(badDate.status == .unprocessableEntity)
+            #expect(badDate.body.string.contains("Enter the date as dd.mm.yyyy."))
+            let hostile = try await app.send(.GET, "/audit?record=%3Cscript%3Ealert(1)%3C/script%3E", headers: headers)
+            #expect(hostile.status == .ok && !hostile.body.string.contains("<script>alert"))
+        }
+    }
+}
