@@ -9,7 +9,7 @@ from playwright.sync_api import sync_playwright
 BASE = os.environ["E2E_BASE"]
 LANGS = ["az", "ru", "en"]
 PUBLIC = ["/", "/safety"]
-STAFF = ["/staff"]
+STAFF = ["/staff", "/admin/users", "/admin/units"]
 failures = []
 
 
@@ -52,11 +52,11 @@ def check_page(page, path, lang):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def sign_in(page):
+def sign_in(page, user=None, uri=None):
     page.goto(f"{BASE}/login?lang=en")
-    page.fill("#username", os.environ["E2E_USER"])
+    page.fill("#username", user or os.environ["E2E_USER"])
     page.fill("#password", os.environ["E2E_PASSWORD"])
-    page.fill("#otp", totp(os.environ["E2E_TOTP_URI"]))
+    page.fill("#otp", totp(uri or os.environ["E2E_TOTP_URI"]))
     page.click("button[type=submit]")
     ok = page.url.rstrip("/").endswith("/staff")
     if not ok:
@@ -75,6 +75,7 @@ with sync_playwright() as p:
         for path in PUBLIC:
             check_page(page, path, lang)
         check_page(page, "/login", lang)
+        check_page(page, "/enrol", lang)
 
     # Keyboard: the first Tab lands on the quick exit.
     page.goto(f"{BASE}/?lang=en")
@@ -107,6 +108,12 @@ with sync_playwright() as p:
     for lang in LANGS:
         for path in STAFF:
             check_page(page, path, lang)
+
+    # The auditor's pages.
+    auditor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(auditor, os.environ["E2E_AUDITOR"], os.environ["E2E_AUDITOR_TOTP_URI"])
+    for lang in LANGS:
+        check_page(auditor, "/audit", lang)
 
     # Without JavaScript the pages still work and the quick exit is a plain link.
     nojs = browser.new_context(java_script_enabled=False).new_page()
