@@ -154,3 +154,33 @@ struct AdminPagesTests {
         }
     }
 }
+
+@Suite("Editing accounts")
+struct EditAccountTests {
+    @Test("a change of role ends the person's sessions; a rename does not")
+    func privilegeChange() async throws {
+        try await withPenah { app in
+            let admin = try await app.makeStaff(.admin)
+            let session = try await app.webSession(for: admin)
+            var headers = formHeaders
+            headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+            let person = try await app.makeStaff(.reception)
+            let id = try person.user.requireID()
+            let token = try await app.token(for: person)
+            let form = try await app.send(.GET, "/admin/users/\(id)", headers: headers)
+            #expect(form.status == .ok && form.body.string.contains(person.username))
+            let renamed = try await app.send(.POST, "/admin/users/\(id)", headers: headers, body: formBody([
+                ("csrf", session.csrf), ("displayName", "Aysel Quliyeva"), ("role", "reception"), ("unit", "BAKU-1")]))
+            #expect(renamed.status == .seeOther)
+            #expect(try await app.send(.GET, "/api/v1/units", headers: .bearer(token)).status == .ok)
+            let promoted = try await app.send(.POST, "/admin/users/\(id)", headers: headers, body: formBody([
+                ("csrf", session.csrf), ("displayName", "Aysel Quliyeva"), ("role", "supervisor"), ("unit", "BAKU-1")]))
+            #expect(promoted.status == .seeOther)
+            #expect(try await app.send(.GET, "/api/v1/units", headers: .bearer(token)).status == .unauthorized)
+            let misfit = try await app.send(.POST, "/admin/users/\(id)", headers: headers, body: formBody([
+                ("csrf", session.csrf), ("displayName", "X"), ("role", "shelterStaff"), ("unit", "BAKU-1")]))
+            #expect(misfit.status == .unprocessableEntity)
+            #expect(try await StaffUser.find(id, on: app.db)?.roleCode == "supervisor")
+        }
+    }
+}

@@ -42,9 +42,9 @@ struct UnitTests {
     func create() async throws {
         try await withPenah { app in
             let service = UnitService(db: app.db)
-            _ = try await service.create(code: "HQ", kind: .hq, name: "DOST Agentliyi", parentCode: nil, capacity: nil)
-            _ = try await service.create(code: "SXA", kind: .sxa, name: "SXA", parentCode: nil, capacity: nil)
-            let shelter = try await service.create(code: "SH-1", kind: .shelter, name: "Sığınacaq", parentCode: "SXA", capacity: 12)
+            _ = try await service.create(code: "HQ", kind: .hq, name: "DOST Agentliyi", parentCode: nil, capacity: nil, actor: .system("t"))
+            _ = try await service.create(code: "SXA", kind: .sxa, name: "SXA", parentCode: nil, capacity: nil, actor: .system("t"))
+            let shelter = try await service.create(code: "SH-1", kind: .shelter, name: "Sığınacaq", parentCode: "SXA", capacity: 12, actor: .system("t"))
             #expect(shelter.capacity == 12)
             for (code, kind, parent, capacity, field) in [
                 ("HQ", UnitKind.hq, String?.none, Int?.none, "code"),
@@ -54,10 +54,12 @@ struct UnitTests {
                 ("'><script>", .centre, "HQ", nil, "code"),
             ] as [(String, UnitKind, String?, Int?, String)] {
                 await #expect {
-                    _ = try await service.create(code: code, kind: kind, name: "X", parentCode: parent, capacity: capacity)
+                    _ = try await service.create(code: code, kind: kind, name: "X", parentCode: parent, capacity: capacity, actor: .system("t"))
                 } throws: { ($0 as? ValidationProblems)?.problems.contains { $0.field == field } == true }
             }
             #expect(try await Unit.query(on: app.db).count() == 3)
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "unit.create").count()
+            #expect(audited == 3)
         }
     }
 

@@ -196,5 +196,8 @@ extension Messages {
         "error.enrolmentCode": "Kod yanlışdır, artıq istifadə olunub və ya vaxtı bitib.",
         "error.wrongPassword": "Şifrə yanlışdır.",
         "staff.links.heading": "Sizin bölmələr",
+        "admin.users.edit": "Hesabın redaktəsi",
+        "admin.users.save": "Yadda saxla",
+        "admin.users.privilegeHint": "Rol və ya bölmə dəyişdikdə şəxsin bütün sessiyaları bitir.",
     ]
 }

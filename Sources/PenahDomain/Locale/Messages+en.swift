@@ -196,5 +196,8 @@ extension Messages {
         "error.enrolmentCode": "The code is wrong, already used or expired.",
         "error.wrongPassword": "The password is wrong.",
         "staff.links.heading": "Your pages",
+        "admin.users.edit": "Edit account",
+        "admin.users.save": "Save",
+        "admin.users.privilegeHint": "Changing the role or unit ends all of the person's sessions.",
     ]
 }

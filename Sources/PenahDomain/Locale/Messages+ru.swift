@@ -196,5 +196,8 @@ extension Messages {
         "error.enrolmentCode": "Код неверен, уже использован или просрочен.",
         "error.wrongPassword": "Неверный пароль.",
         "staff.links.heading": "Ваши разделы",
+        "admin.users.edit": "Изменение учётной записи",
+        "admin.users.save": "Сохранить",
+        "admin.users.privilegeHint": "При смене роли или подразделения все сеансы человека завершаются.",
     ]
 }

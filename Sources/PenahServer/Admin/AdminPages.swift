@@ -16,6 +16,8 @@ struct AdminPages: RouteCollection {
             .access(.action(.manageUsers))
         admin.post("users", ":id", "end-sessions", use: { try await change($0) { a, id, actor in try await a.endSessions(id, actor: actor); return nil } })
             .access(.action(.manageSessions))
+        admin.get("users", ":id", use: editForm).access(.action(.manageUsers))
+        admin.post("users", ":id", use: saveEdit).access(.action(.manageUsers))
         admin.get("units", use: units).access(.action(.manageUnits))
         admin.post("units", use: createUnit).access(.action(.manageUnits))
     }
@@ -88,6 +90,58 @@ struct AdminPages: RouteCollection {
         return try await req.view.render("admin-users", context).encodeResponse(status: status, for: req)
     }
 
+    // MARK: editing an account
+
+    struct EditContext: Encodable {
+        let page: PageFrame
+        let id: UUID
+        let username: String
+        let roles: [Option]
+        let units: [Option]
+        var form: [String: String]
+        var problems: [ErrorPageContext.FieldLine] = []
+    }
+
+    @Sendable func editForm(_ req: Request) async throws -> Response {
+        let user = try await editableUser(req)
+        let unitCode = try await user.$unit.get(on: req.db).code
+        return try await renderEdit(req, user, form: ["displayName": user.displayName, "role": user.roleCode, "unit": unitCode],
+                                    problems: [], status: .ok)
+    }
+
+    @Sendable func saveEdit(_ req: Request) async throws -> Response {
+        let user = try await editableUser(req)
+        let form = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
+        let values = ["displayName": form.displayName ?? "", "role": form.role ?? "", "unit": form.unit ?? ""].mapValues { String($0.prefix(200)) }
+        guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+            return try await renderEdit(req, user, form: values, problems: [.init(field: "role", code: "required")], status: .unprocessableEntity)
+        }
+        do {
+            try await StaffAdministration(db: req.db).update(try user.requireID(), displayName: form.displayName ?? "", role: role,
+                                                             unitCode: form.unit ?? "", actor: req.auditActor)
+        } catch let validation as ValidationProblems {
+            return try await renderEdit(req, user, form: values, problems: validation.problems, status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/admin/users", redirectType: .normal)
+    }
+
+    private func editableUser(_ req: Request) async throws -> StaffUser {
+        guard let id = req.parameters.get("id", as: UUID.self), let user = try await StaffUser.find(id, on: req.db), !user.isService else {
+            throw Abort(.notFound)
+        }
+        return user
+    }
+
+    private func renderEdit(_ req: Request, _ user: StaffUser, form: [String: String], problems: [FieldProblem], status: HTTPStatus) async throws -> Response {
+        let unitList = try await UnitService(db: req.db).list()
+        let context = EditContext(
+            page: req.staffFrame(titleKey: "admin.users.edit"), id: try user.requireID(), username: user.username,
+            roles: Role.staffRoles.map { Option(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
+            units: unitList.map { Option(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") },
+            form: form, problems: problems.map { .init(field: $0.field, messageKey: $0.messageKey) })
+        return try await req.view.render("admin-user-edit", context).encodeResponse(status: status, for: req)
+    }
+
     // MARK: units
 
     struct UnitsContext: Encodable {
@@ -123,12 +177,8 @@ struct AdminPages: RouteCollection {
         }
         let parent = form.parent.flatMap { $0.isEmpty ? nil : $0 }
         do {
-            try await req.db.writeTransaction { db in
-                let unit = try await UnitService(db: db).create(code: form.code ?? "", kind: kind, name: form.name ?? "",
-                                                                parentCode: parent, capacity: capacity)
-                try await AuditLog.append(on: db, actor: req.auditActor, action: "unit.create", recordType: "unit",
-                                          recordID: unit.id?.uuidString)
-            }
+            _ = try await UnitService(db: req.db).create(code: form.code ?? "", kind: kind, name: form.name ?? "",
+                                                         parentCode: parent, capacity: capacity, actor: req.auditActor)
         } catch let validation as ValidationProblems {
             return try await renderUnits(req, status: .unprocessableEntity, problems: validation.problems, form: form)
         }

@@ -30,7 +30,8 @@ struct CreateUnitCommand: AsyncCommand {
         let service = UnitService(db: context.application.db)
         do {
             let unit = try await service.create(code: signature.code ?? "", kind: kind, name: signature.name ?? "",
-                                                parentCode: signature.parent, capacity: capacity)
+                                                parentCode: signature.parent, capacity: capacity,
+                                                actor: .system("cli:unit-create"))
             context.console.print("Created \(unit.kindCode) \(unit.code): \(unit.name)")
         } catch let problems as ValidationProblems {
             throw CommandFailure(problems.englishSummary)

@@ -25,7 +25,8 @@ struct DemoSeeder {
         var created = 0
         for seed in DemoOrganisation.units where try await service.find(code: seed.code) == nil {
             _ = try await service.create(code: seed.code, kind: seed.kind, name: seed.name,
-                                         parentCode: seed.parent, capacity: seed.capacity)
+                                         parentCode: seed.parent, capacity: seed.capacity,
+                                         actor: .system("seed-demo"))
             created += 1
         }
         return created

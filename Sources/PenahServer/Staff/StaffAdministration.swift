@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PenahDomain
 import Vapor
 
 /// What an admin may do to an account: disable or enable it, reset its second factor, end its
@@ -37,6 +38,30 @@ struct StaffAdministration {
                                       recordType: "staffUser", recordID: userID.uuidString)
         }
         return code
+    }
+
+    /// Changes name, role or unit. A change of role or unit is a change of privilege: the person's
+    /// sessions end, so the next sign-in gets a new session id under the new rights.
+    func update(_ userID: UUID, displayName: String, role: Role, unitCode: String, actor: AuditActor) async throws {
+        let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [FieldProblem] = []
+        if name.isEmpty || name.count > 200 { problems.append(.init(field: "displayName", code: "required")) }
+        let unit = try await UnitService(db: db).find(code: unitCode)
+        if let unit { if let kind = unit.kind, !role.fits(kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) } }
+        else { problems.append(.init(field: "unit", code: "unknownUnit")) }
+        if role.isServiceRole { problems.append(.init(field: "role", code: "invalidValue")) }
+        guard problems.isEmpty, let unit else { throw ValidationProblems(problems) }
+        try await db.writeTransaction { db in
+            guard let user = try await StaffUser.find(userID, on: db), !user.isService else { throw Abort(.notFound) }
+            let privilegeChanged = user.roleCode != role.rawValue || user.$unit.id != unit.id
+            user.displayName = name
+            user.roleCode = role.rawValue
+            user.$unit.id = try unit.requireID()
+            try await user.update(on: db)
+            if privilegeChanged { try await SessionStore(db: db).endAll(userID: userID) }
+            try await AuditLog.append(on: db, actor: actor, action: privilegeChanged ? "staff.changeRole" : "staff.rename",
+                                      recordType: "staffUser", recordID: userID.uuidString)
+        }
     }
 
     func endSessions(_ userID: UUID, actor: AuditActor) async throws {

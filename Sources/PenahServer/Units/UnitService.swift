@@ -13,7 +13,7 @@ struct UnitService {
         let parentCode: String?
     }
 
-    func create(code: String, kind: UnitKind, name: String, parentCode: String?, capacity: Int?) async throws -> Unit {
+    func create(code: String, kind: UnitKind, name: String, parentCode: String?, capacity: Int?, actor: AuditActor) async throws -> Unit {
         let parent: Unit?
         if let parentCode { parent = try await find(code: parentCode) } else { parent = nil }
         let draft = UnitDraft(code: code, kind: kind, name: name, parentKind: parent?.kind,
@@ -26,7 +26,10 @@ struct UnitService {
         let unit = Unit(code: code, kind: kind, name: name.trimmingCharacters(in: .whitespacesAndNewlines),
                         parentID: parent?.id, capacity: capacity)
         do {
-            try await unit.create(on: db)
+            try await db.writeTransaction { db in
+                try await unit.create(on: db)
+                try await AuditLog.append(on: db, actor: actor, action: "unit.create", recordType: "unit", recordID: unit.id?.uuidString)
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Lost a race with another creator of the same code: the unique index decided.
             throw ValidationProblems([FieldProblem(field: "code", code: "duplicateCode")])
