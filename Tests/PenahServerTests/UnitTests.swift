@@ -23,6 +23,18 @@ struct UnitTests {
         }
     }
 
+    @Test("the demo has staff of every role, each fitting its unit; twice is harmless")
+    func demoStaff() async throws {
+        try await withPenah { app in
+            _ = try await DemoSeeder(db: app.db).seedUnits()
+            let first = try await DemoSeeder(db: app.db).seedStaff(masterKey: app.masterKey, hasher: app.bcrypt)
+            #expect(first.count == Role.staffRoles.count)
+            #expect(try await DemoSeeder(db: app.db).seedStaff(masterKey: app.masterKey, hasher: app.bcrypt).isEmpty)
+            let roles = Set(try await StaffUser.query(on: app.db).all().map(\.roleCode))
+            #expect(roles == Set(Role.staffRoles.map(\.rawValue)))
+        }
+    }
+
     @Test("seed-demo refuses to run in production")
     func seedRefusesProduction() async throws {
         try await withPenah { app in

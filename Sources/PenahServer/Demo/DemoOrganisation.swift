@@ -11,6 +11,20 @@ enum DemoOrganisation {
         var capacity: Int? = nil
     }
 
+    /// One member of staff per role, all sharing `demoPassword` (demo data only; never in production).
+    static let staff: [(username: String, name: String, role: Role, unit: String)] = [
+        ("demo.reception", "Günel Məmmədova", .reception, "BAKU-1"),
+        ("demo.lawyer", "Rəşad Əliyev", .lawyer, "BAKU-1"),
+        ("demo.psychologist", "Nərmin İsmayılova", .psychologist, "BAKU-1"),
+        ("demo.supervisor", "Elçin Hüseynov", .supervisor, "BAKU-1"),
+        ("demo.callcentre", "Aynur Quliyeva", .callCentre, "HQ"),
+        ("demo.sxa", "Tural Səfərov", .sxaOfficer, "SXA"),
+        ("demo.shelter", "Səbinə Rzayeva", .shelterStaff, "SHELTER-SXA-1"),
+        ("demo.auditor", "Kamran Nəsirov", .auditor, "HQ"),
+        ("demo.admin", "Lalə Kərimova", .admin, "HQ"),
+    ]
+    static let demoPassword = "penah demo — not for real data"
+
     static let units: [UnitSeed] = [
         .init(code: "HQ", kind: .hq, name: "DOST Agentliyi"),
         .init(code: "BAKU-1", kind: .centre, name: "Bakı şəhəri 1 saylı DOST mərkəzi", parent: "HQ"),

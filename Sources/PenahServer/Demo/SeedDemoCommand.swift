@@ -11,8 +11,14 @@ struct SeedDemoCommand: AsyncCommand {
         guard !app.settings.isProduction else {
             throw CommandFailure("seed-demo refuses to run in the production environment")
         }
-        let created = try await DemoSeeder(db: app.db).seedUnits()
+        let seeder = DemoSeeder(db: app.db)
+        let created = try await seeder.seedUnits()
         context.console.print("Demo organisation ready: \(created) unit(s) created, \(DemoOrganisation.units.count - created) already present.")
+        let staff = try await seeder.seedStaff(masterKey: app.masterKey, hasher: app.bcrypt)
+        if !staff.isEmpty {
+            context.console.print("Demo staff, password \"\(DemoOrganisation.demoPassword)\"; add each line to an authenticator app:")
+            for (username, uri) in staff { context.console.print("  \(username)\n  \(uri)") }
+        }
     }
 }
 
@@ -31,6 +37,20 @@ struct DemoSeeder {
         }
         return created
     }
+
+    /// Creates the demo staff that do not exist yet; returns each new username with its TOTP URI.
+    func seedStaff(masterKey: MasterKey, hasher: some PasswordHashing) async throws -> [(String, String)] {
+        let service = StaffService(db: db, masterKey: masterKey)
+        var created: [(String, String)] = []
+        for person in DemoOrganisation.staff where try await StaffUser.query(on: db).filter(\.$username == person.username).first() == nil {
+            let account = try await service.createStaff(username: person.username, displayName: person.name, role: person.role,
+                                                        unitCode: person.unit, password: DemoOrganisation.demoPassword,
+                                                        hasher: hasher, actor: .system("seed-demo"))
+            created.append((person.username, account.provisioningURI))
+        }
+        return created
+    }
 }
 
 import Fluent
+import PenahDomain
