@@ -26,6 +26,14 @@ final class AuditEvent: Model, @unchecked Sendable {
 
     /// The fields in a fixed order, separated by the ASCII unit separator: what the hash covers.
     var canonical: String {
+        Self.canonical(seq: seq, chain: chain, occurredMs: occurredMs, actorID: actorID, actorRole: actorRole, unitCode: unitCode,
+                       action: action, recordType: recordType, recordID: recordID, outcome: outcome, requestID: requestID, address: address)
+    }
+
+    /// The one definition of the canonical form, shared by appending and verification.
+    static func canonical(seq: Int, chain: String, occurredMs: Int64, actorID: UUID?, actorRole: String, unitCode: String,
+                          action: String, recordType: String, recordID: String?, outcome: String, requestID: String,
+                          address: String) -> String {
         [String(seq), chain, String(occurredMs), actorID?.uuidString ?? "-", actorRole, unitCode, action, recordType,
          recordID ?? "-", outcome, requestID, address].joined(separator: "\u{1F}")
     }

@@ -31,14 +31,19 @@ enum AuditLog {
                        recordID: String?, outcome: String = "ok", at date: Date = Date()) async throws {
         let sql = db as! any SQLDatabase
         let chain = actor.unitCode
-        // Create the head once; a concurrent creator makes this a no-op.
-        try await sql.insert(into: AuditChainHead.schema)
-            .columns("chain", "seq", "hash").values(SQLBind(chain), SQLBind(0), SQLBind(genesis))
-            .ignoringConflicts(with: ["chain"]).run()
         // UPDATE first: it takes the row's write lock before anything is read (no lock upgrade).
-        guard let head = try await sql.raw("""
-            UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = \(bind: chain) RETURNING seq, hash
-            """).first() else { throw Abort(.internalServerError) }
+        // The first event of a unit creates the head; a concurrent creator makes that a no-op.
+        func advance() async throws -> (any SQLRow)? {
+            try await sql.raw("UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = \(bind: chain) RETURNING seq, hash").first()
+        }
+        var advanced = try await advance()
+        if advanced == nil {
+            try await sql.insert(into: AuditChainHead.schema)
+                .columns("chain", "seq", "hash").values(SQLBind(chain), SQLBind(0), SQLBind(genesis))
+                .ignoringConflicts(with: ["chain"]).run()
+            advanced = try await advance()
+        }
+        guard let head = advanced else { throw Abort(.internalServerError) }
         let seq = try head.decode(column: "seq", as: Int.self)
         let prevHash = try head.decode(column: "hash", as: String.self)
 
@@ -64,8 +69,17 @@ enum AuditLog {
     }
 
     static func hash(prev: String, event: AuditEvent) -> String {
-        SHA256.hash(data: Data((prev + event.canonical).utf8)).map { String(format: "%02x", $0) }.joined()
+        hash(prev: prev, canonical: event.canonical)
     }
+
+    static func hash(prev: String, canonical: String) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(prev.utf8))
+        hasher.update(data: Data(canonical.utf8))
+        return Hex.encode(hasher.finalize())
+    }
+
+
 
     struct Verification: Content {
         let ok: Bool
@@ -73,37 +87,71 @@ enum AuditLog {
         let firstBrokenEventId: UUID?
     }
 
-    /// Recomputes every chain. Reads in pages so memory stays flat however long the trail is.
+    /// Recomputes every chain. Reads raw rows in pages of 20,000 (Fluent models cost more to build
+    /// than the hashing), so memory stays flat however long the trail is.
     static func verify(on db: any Database) async throws -> Verification {
+        let sql = db as! any SQLDatabase
         let chains = try await AuditChainHead.query(on: db).all()
         var count = 0
         var firstBroken: (id: UUID, at: Int64)?
+        func broken(_ id: UUID, _ at: Int64) {
+            if firstBroken == nil || at < firstBroken!.at { firstBroken = (id, at) }
+        }
         for head in chains {
+            let chain = head.id!
             var prev = genesis
-            var expectedSeq = 1
             var lastSeq = 0
-            chainLoop: while true {
-                let page = try await AuditEvent.query(on: db).filter(\.$chain == head.id!)
-                    .filter(\.$seq > lastSeq).sort(\.$seq).limit(5_000).all()
-                if page.isEmpty { break }
-                for event in page {
+            var intact = true
+            pages: while true {
+                let rows = try await sql.raw("""
+                    SELECT id, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type, record_id,
+                           outcome, request_id, address, prev_hash, hash
+                    FROM audit_events WHERE chain = \(bind: chain) AND seq > \(bind: lastSeq) ORDER BY seq LIMIT 20000
+                    """).all()
+                if rows.isEmpty { break }
+                for row in rows {
                     count += 1
-                    lastSeq = event.seq
-                    let intact = event.seq == expectedSeq && event.prevHash == prev && hash(prev: prev, event: event) == event.hash
-                    if !intact {
-                        if firstBroken == nil || event.occurredMs < firstBroken!.at { firstBroken = (event.id!, event.occurredMs) }
-                        break chainLoop
+                    let event = try VerifiedRow(row, chain: chain)
+                    if event.seq != lastSeq + 1 || event.prevHash != prev || hash(prev: prev, canonical: event.canonical) != event.hash {
+                        broken(event.id, event.occurredMs)
+                        intact = false
+                        break pages
                     }
                     prev = event.hash
-                    expectedSeq += 1
+                    lastSeq = event.seq
                 }
             }
-            if firstBroken == nil, expectedSeq - 1 != head.seq || (head.seq > 0 && prev != head.hash) {
+            if intact, lastSeq != head.seq || (head.seq > 0 && prev != head.hash) {
                 // Events were deleted from the end of the chain: the head remembers more.
-                let last = try await AuditEvent.query(on: db).filter(\.$chain == head.id!).sort(\.$seq, .descending).first()
-                firstBroken = (last?.id ?? UUID(), last?.occurredMs ?? 0)
+                let last = try await AuditEvent.query(on: db).filter(\.$chain == chain).sort(\.$seq, .descending).first()
+                broken(last?.id ?? UUID(), last?.occurredMs ?? 0)
             }
         }
         return Verification(ok: firstBroken == nil, events: count, firstBrokenEventId: firstBroken?.id)
+    }
+
+}
+
+/// One audit row as read for verification, with the same canonical form as `AuditEvent`.
+private struct VerifiedRow {
+    let id: UUID
+    let seq: Int
+    let occurredMs: Int64
+    let prevHash: String
+    let hash: String
+    let canonical: String
+
+    init(_ row: any SQLRow, chain: String) throws {
+        id = try row.decode(column: "id", as: UUID.self)
+        seq = try row.decode(column: "seq", as: Int.self)
+        occurredMs = try row.decode(column: "occurred_ms", as: Int64.self)
+        prevHash = try row.decode(column: "prev_hash", as: String.self)
+        hash = try row.decode(column: "hash", as: String.self)
+        canonical = AuditEvent.canonical(
+            seq: seq, chain: chain, occurredMs: occurredMs, actorID: try row.decode(column: "actor_id", as: UUID?.self),
+            actorRole: try row.decode(column: "actor_role", as: String.self), unitCode: try row.decode(column: "unit_code", as: String.self),
+            action: try row.decode(column: "action", as: String.self), recordType: try row.decode(column: "record_type", as: String.self),
+            recordID: try row.decode(column: "record_id", as: String?.self), outcome: try row.decode(column: "outcome", as: String.self),
+            requestID: try row.decode(column: "request_id", as: String.self), address: try row.decode(column: "address", as: String.self))
     }
 }

@@ -20,7 +20,7 @@ struct SessionStore {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Returns the new session and its secret (which only the client keeps).
@@ -43,7 +43,7 @@ struct SessionStore {
         guard !token.isEmpty, token.count <= 128 else { return nil }
         guard let session = try await AuthSession.query(on: db).filter(\.$tokenHash == Self.hash(token))
             .filter(\.$kindCode == kind.rawValue).filter(\.$endedAt == nil)
-            .with(\.$user) { $0.with(\.$unit) }.first() else { return nil }
+            .with(\.$user, { $0.with(\.$unit) }).first() else { return nil }
         let idle = kind == .web && now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
         guard session.expiresAt > now, !idle, session.user.active else { return nil }
         if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {

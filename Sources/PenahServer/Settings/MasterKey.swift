@@ -43,7 +43,7 @@ public struct MasterKey: Sendable {
 
     init(data: Data, createdFile: Bool) {
         bytes = data
-        id = SHA256.hash(data: Data("penah-key-id".utf8) + data).prefix(4).map { String(format: "%02x", $0) }.joined()
+        id = Hex.encode(SHA256.hash(data: Data("penah-key-id".utf8) + data).prefix(4))
         self.createdFile = createdFile
     }
 }

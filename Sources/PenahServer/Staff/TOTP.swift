@@ -70,11 +70,3 @@ enum Base32 {
     }
 }
 
-/// Compares secrets without an early exit, so timing does not reveal how much matched.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    var difference: UInt8 = 0
-    for i in 0..<x.count { difference |= x[i] ^ y[i] }
-    return difference == 0
-}

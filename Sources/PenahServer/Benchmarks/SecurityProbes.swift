@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Measurements behind `penah-bench security` (issue 3). They live in the server module because
+/// they drive internal services directly; nothing in the server calls them. On the embedded
+/// database and, when `PENAH_BENCH_POSTGRES_URL` is set, on PostgreSQL:
+/// - audit append with 8 concurrent writers, each event in its own write transaction;
+/// - `verify-audit` throughput over the trail just written plus bulk-appended events;
+/// - sealing and blind-indexing one person (name, FIN, document, address, phone; 5 seals, 5 indexes);
+/// - sign-in latency beside a bare bcrypt verification at the same cost.
+public enum SecurityProbes {
+    public static func run(makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+        print("Penah security benchmark")
+        try await backend("SQLite", postgresURL: nil, makeApp: makeApp)
+        if let url = ProcessInfo.processInfo.environment["PENAH_BENCH_POSTGRES_URL"] {
+            try await backend("PostgreSQL", postgresURL: url, makeApp: makeApp)
+        } else {
+            print("(set PENAH_BENCH_POSTGRES_URL to measure PostgreSQL as well)")
+        }
+    }
+
+    static func backend(_ name: String, postgresURL: String?,
+                        makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+        let (app, dispose) = try await makeApp(postgresURL)
+        try await auditAppend(app, name)
+        try await verify(app, name)
+        if postgresURL == nil {
+            try await sealing(app)
+            try await signIn(app)
+        }
+        try await dispose()
+    }
+
+    static func auditAppend(_ app: Application, _ name: String) async throws {
+        let writers = 8, perWriter = 500
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    let actor = AuditActor(userID: UUID(), role: "reception", unitCode: "BAKU-\(writer % 4 + 1)",
+                                           requestID: "bench", address: "127.0.0.1")
+                    for i in 0..<perWriter {
+                        try await app.db.writeTransaction { db in
+                            try await AuditLog.append(on: db, actor: actor, action: "bench.write", recordType: "thing", recordID: "\(i)")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = milliseconds(ContinuousClock.now - start) / 1000
+        print(String(format: "[%@] audit append, %d writers: %.0f events/s (%d events, each its own transaction)",
+                     name, writers, Double(writers * perWriter) / seconds, writers * perWriter))
+    }
+
+    static func verify(_ app: Application, _ name: String) async throws {
+        // Grow the trail to 100,000 events in large transactions, then time one full verification.
+        let target = 100_000
+        let existing = try await AuditEvent.query(on: app.db).count()
+        var added = existing
+        while added < target {
+            let batch = min(5_000, target - added)
+            try await app.db.writeTransaction { db in
+                for i in 0..<batch {
+                    try await AuditLog.append(on: db, actor: .system("bench"), action: "bench.bulk", recordType: "thing", recordID: "\(i)")
+                }
+            }
+            added += batch
+        }
+        let start = ContinuousClock.now
+        let result = try await AuditLog.verify(on: app.db)
+        let seconds = milliseconds(ContinuousClock.now - start) / 1000
+        precondition(result.ok)
+        print(String(format: "[%@] verify-audit: %.0f events/s (%d events in %.2f s)", name, Double(result.events) / seconds, result.events, seconds))
+    }
+
+    static func sealing(_ app: Application) async throws {
+        let vault = app.vault()
+        let person = ["name": "Məmmədova Aygün İlqar qızı", "fin": "5ABCD7K", "document": "AZE12345678",
+                      "address": "Bakı şəhəri, Nəsimi rayonu, Azadlıq prospekti 12, mənzil 34", "phone": "+994501234567"]
+        _ = try await vault.seal("warm", field: "x")
+        _ = try await vault.blindIndex("warm", field: "x")
+        let rounds = 5_000
+        let start = ContinuousClock.now
+        for _ in 0..<rounds {
+            for (field, value) in person { _ = try await vault.seal(value, field: field) }
+            _ = try await vault.blindIndex("5ABCD7K", field: "fin")
+            _ = try await vault.blindIndex("+994501234567", field: "phone")
+            for word in AzText.wordKeys(person["name"]!).prefix(3) { _ = try await vault.blindIndex(word, field: "nameWord") }
+        }
+        let micros = milliseconds(ContinuousClock.now - start) * 1000 / Double(rounds)
+        print(String(format: "sealing + blind-indexing one person: %.1f µs", micros))
+    }
+
+    static func signIn(_ app: Application) async throws {
+        _ = try await DemoSeeder(db: app.db).seedUnits()
+        let created = try await StaffService(db: app.db, masterKey: app.masterKey).createStaff(
+            username: "bench.user", displayName: nil, role: .reception, unitCode: "BAKU-1",
+            password: "benchmark pass phrase", hasher: app.bcrypt, actor: .system("bench"))
+        let hash = created.user.passwordHash!
+        var login: [Double] = [], bcrypt: [Double] = []
+        for i in 0..<40 {
+            // A wrong code with the right password: the full path (throttle check, bcrypt, TOTP, audit),
+            // from a different address each time so throttling stays out of the way.
+            let facts = RequestFacts(requestID: "bench", address: "10.9.\(i / 200).\(i % 200)")
+            let signIn = SignIn(db: app.db, masterKey: app.masterKey, hasher: app.bcrypt)
+            var start = ContinuousClock.now
+            _ = try await signIn.attempt(username: "bench.user", password: "benchmark pass phrase", otp: "000000", request: facts)
+            login.append(milliseconds(ContinuousClock.now - start))
+            start = ContinuousClock.now
+            _ = try await app.bcrypt.verify("benchmark pass phrase", created: hash)
+            bcrypt.append(milliseconds(ContinuousClock.now - start))
+        }
+        login.sort(); bcrypt.sort()
+        print(String(format: "sign-in p95 %.1f ms; bcrypt verify alone p95 %.1f ms (cost 12)", percentile(login, 0.95), percentile(bcrypt, 0.95)))
+    }
+}
+
+private func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
+}

@@ -1,0 +1,12 @@
+import PenahServer
+import Vapor
+
+/// `penah-bench security`: the probes are in PenahServer/Benchmarks/SecurityProbes.swift.
+enum SecurityBench {
+    static func run() async throws {
+        try await SecurityProbes.run { postgresURL in
+            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
+            return (app, { try await Bench.dispose(app, dir, schema) })
+        }
+    }
+}
