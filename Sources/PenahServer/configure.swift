@@ -40,6 +40,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: StaffPages())
     try app.register(collection: UnitRoutes())
     try app.register(collection: AuditRoutes())
+    try app.register(collection: OpenAPIRoute())
     try app.register(collection: AuditPages())
     try app.register(collection: AdminPages())
     try app.register(collection: EnrolmentPages())

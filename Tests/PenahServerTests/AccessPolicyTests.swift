@@ -17,8 +17,8 @@ struct AccessPolicyTests {
 
     @Test("admin and auditor have no action beyond administration and audit")
     func noCaseContentForAdminOrAuditor() {
-        let allowedForAdmin: Set<Action> = [.staffHome, .signOut, .listUnits, .manageUnits, .manageUsers, .manageSessions, .viewMetrics]
-        let allowedForAuditor: Set<Action> = [.staffHome, .signOut, .listUnits, .verifyAudit, .readAudit, .viewMetrics]
+        let allowedForAdmin: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .manageUnits, .manageUsers, .manageSessions, .viewMetrics]
+        let allowedForAuditor: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .verifyAudit, .readAudit, .viewMetrics]
         #expect(Set(AccessPolicy.table[.admin]!.keys).isSubset(of: allowedForAdmin))
         #expect(Set(AccessPolicy.table[.auditor]!.keys).isSubset(of: allowedForAuditor))
         #expect(!AccessPolicy.allows(.admin, .verifyAudit))

@@ -3,6 +3,7 @@
 public enum Action: String, CaseIterable, Sendable {
     case staffHome
     case signOut
+    case readApiDescription
     case listUnits
     case manageUnits
     case manageUsers
@@ -16,12 +17,12 @@ public enum Action: String, CaseIterable, Sendable {
 /// `admin` and `auditor` have no action that reads case content.
 public enum AccessPolicy {
     public static let table: [Role: [Action: Scope]] = {
-        let everyStaffRole: [Action: Scope] = [.staffHome: .own, .signOut: .own, .listUnits: .all]
+        let everyStaffRole: [Action: Scope] = [.staffHome: .own, .signOut: .own, .readApiDescription: .all, .listUnits: .all]
         var table: [Role: [Action: Scope]] = [:]
         for role in Role.staffRoles { table[role] = everyStaffRole }
         table[.admin]?.merge([.manageUnits: .all, .manageUsers: .all, .manageSessions: .all, .viewMetrics: .all]) { $1 }
         table[.auditor]?.merge([.verifyAudit: .all, .readAudit: .all, .viewMetrics: .all]) { $1 }
-        table[.lawEnforcementGateway] = [.signOut: .own]
+        table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all]
         return table
     }()
 
