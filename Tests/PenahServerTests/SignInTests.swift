@@ -168,3 +168,41 @@ struct TOTPTests {
         #expect(Base32.decode("not base32!") == nil)
     }
 }
+
+/// Counts bcrypt verifications, to show every sign-in path costs exactly one.
+final class CountingHasher: PasswordHashing, @unchecked Sendable {
+    let inner: any PasswordHashing
+    private(set) var verifications = 0
+    init(_ inner: any PasswordHashing) { self.inner = inner }
+    var dummyHash: String { inner.dummyHash }
+    func hash(_ password: String) async throws -> String { try await inner.hash(password) }
+    func verify(_ password: String, created hash: String) async throws -> Bool {
+        verifications += 1
+        return try await inner.verify(password, created: hash)
+    }
+}
+
+@Suite("Sign-in timing")
+struct SignInTimingTests {
+    @Test("known, unknown, disabled and service accounts each cost one bcrypt verification",
+          arguments: ["known", "unknown", "disabled", "service", "pending"])
+    func oneBcryptEach(kind: String) async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            switch kind {
+            case "disabled": staff.user.active = false
+            case "service": staff.user.isService = true
+            case "pending": staff.user.enrolledAt = nil
+            default: break
+            }
+            try await staff.user.update(on: app.db)
+            let hasher = CountingHasher(app.bcrypt)
+            let signIn = SignIn(db: app.db, masterKey: app.masterKey, hasher: hasher)
+            let outcome = try await signIn.attempt(username: kind == "unknown" ? "no.such.user" : staff.username,
+                                                   password: staff.password, otp: staff.currentCode(),
+                                                   request: RequestFacts(requestID: "t", address: "10.1.1.1"))
+            #expect(hasher.verifications == 1)
+            if case .success = outcome { #expect(kind == "known") } else { #expect(kind != "known") }
+        }
+    }
+}
