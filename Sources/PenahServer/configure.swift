@@ -42,7 +42,8 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: AuditRoutes())
     try app.register(collection: OpenAPIRoute())
     try app.register(collection: AuditPages())
-    try app.register(collection: AdminPages())
+    try app.register(collection: AdminUserPages())
+    try app.register(collection: AdminUnitPages())
     try app.register(collection: EnrolmentPages())
     PenahCommands.register(on: app)
 }

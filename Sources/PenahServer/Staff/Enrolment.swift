@@ -67,25 +67,18 @@ struct Enrolment {
             throw ValidationProblems([.init(field: "password", code: problem)])
         }
         let newHash = user.passwordHash == nil ? try await hasher.hash(password) : nil
-        let secret = SymmetricKey(size: .init(bitCount: 160)).withUnsafeBytes { Data($0) }
-        let codes = (0..<10).map { _ in StaffService.recoveryCode() }
+        let factor = SecondFactor.generate()
         let needsPassword = user.passwordHash == nil
         try await db.writeTransaction { db in
             if let newHash { user.passwordHash = newHash }
-            user.totpSecretSealed = try SecretBox(masterKey: masterKey, purpose: "totp").seal(secret)
+            user.totpSecretSealed = try factor.sealedSecret(masterKey)
             user.totpLastStep = 0
             try await user.update(on: db)
-            try await RecoveryCode.query(on: db).filter(\.$user.$id == user.requireID()).delete()
-            for code in codes {
-                let row = RecoveryCode()
-                row.$user.id = try user.requireID()
-                row.codeHash = SessionStore.hash(code)
-                try await row.create(on: db)
-            }
+            try await factor.storeRecoveryCodes(for: user.requireID(), on: db)
             try await AuditLog.append(on: db, actor: actor, action: "staff.enrolStart", recordType: "staffUser", recordID: user.id?.uuidString)
         }
-        return Started(provisioningURI: TOTP.provisioningURI(secret: secret, username: user.username),
-                       secret: Base32.encode(secret), recoveryCodes: codes, needsPassword: needsPassword)
+        return Started(provisioningURI: factor.provisioningURI(username: user.username),
+                       secret: Base32.encode(factor.secret), recoveryCodes: factor.recoveryCodes, needsPassword: needsPassword)
     }
 
     /// Step two: a current code proves the app is set up; the enrolment code is spent.

@@ -9,8 +9,6 @@ struct StaffService {
     let db: any Database
     let masterKey: MasterKey
 
-    var totpBox: SecretBox { SecretBox(masterKey: masterKey, purpose: "totp") }
-
     struct Created {
         let user: StaffUser
         let provisioningURI: String
@@ -38,32 +36,26 @@ struct StaffService {
         guard problems.isEmpty, let unit else { throw ValidationProblems(problems) }
 
         let hash = try await hasher.hash(password)
-        let secret = SymmetricKey(size: .init(bitCount: 160)).withUnsafeBytes { Data($0) }
-        let codes = (0..<10).map { _ in Self.recoveryCode() }
+        let factor = SecondFactor.generate()
         let user = StaffUser()
         user.username = username
         user.displayName = name
         user.roleCode = role.rawValue
         user.$unit.id = try unit.requireID()
         user.passwordHash = hash
-        user.totpSecretSealed = try totpBox.seal(secret)
+        user.totpSecretSealed = try factor.sealedSecret(masterKey)
         user.totpLastStep = 0
         user.isService = false
         user.active = true
         user.enrolledAt = Date()
         try await db.writeTransaction { db in
             try await user.create(on: db)
-            for code in codes {
-                let row = RecoveryCode()
-                row.$user.id = try user.requireID()
-                row.codeHash = SessionStore.hash(code)
-                try await row.create(on: db)
-            }
+            try await factor.storeRecoveryCodes(for: user.requireID(), on: db)
             try await AuditLog.append(on: db, actor: actor, action: "staff.create", recordType: "staffUser",
                                       recordID: user.id?.uuidString)
         }
-        return Created(user: user, provisioningURI: TOTP.provisioningURI(secret: secret, username: username),
-                         recoveryCodes: codes)
+        return Created(user: user, provisioningURI: factor.provisioningURI(username: username),
+                       recoveryCodes: factor.recoveryCodes)
     }
 
     /// What is wrong with a new account's username, name, role and unit.
@@ -84,12 +76,6 @@ struct StaffService {
         return problems
     }
 
-    /// `xxxxx-xxxxx` from an alphabet without look-alikes.
-    static func recoveryCode() -> String {
-        let alphabet = Array("23456789abcdefghjkmnpqrstuvwxyz")
-        let chars = (0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] }
-        return String(chars[0..<5]) + "-" + String(chars[5..<10])
-    }
 }
 
 /// Password hashing, behind a protocol so the service does not depend on the application object.

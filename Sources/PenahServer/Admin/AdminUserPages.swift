@@ -1,9 +1,9 @@
 import PenahDomain
 import Vapor
 
-/// Admin pages: accounts (`/admin/users`) and units (`/admin/units`). No case content is reachable
-/// from here.
-struct AdminPages: RouteCollection {
+/// Admin pages for accounts (`/admin/users`): invite, edit, disable, reset the second factor, end
+/// sessions. No case content is reachable from here.
+struct AdminUserPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped("admin")
         admin.get("users", use: users).access(.action(.manageUsers))
@@ -18,17 +18,13 @@ struct AdminPages: RouteCollection {
             .access(.action(.manageSessions))
         admin.get("users", ":id", use: editForm).access(.action(.manageUsers))
         admin.post("users", ":id", use: saveEdit).access(.action(.manageUsers))
-        admin.get("units", use: units).access(.action(.manageUnits))
-        admin.post("units", use: createUnit).access(.action(.manageUnits))
     }
-
-    struct Option: Encodable { let value: String; let labelKey: String?; let label: String? }
 
     struct UsersContext: Encodable {
         let page: PageFrame
         let users: [StaffAdministration.Row]
-        let roles: [Option]
-        let units: [Option]
+        let roles: [SelectOption]
+        let units: [SelectOption]
         var problems: [ErrorPageContext.FieldLine] = []
         var issuedCode: String?
         var issuedFor: String?
@@ -78,8 +74,8 @@ struct AdminPages: RouteCollection {
         var context = UsersContext(
             page: req.staffFrame(titleKey: "admin.users.heading"),
             users: try await StaffAdministration(db: req.db).list(),
-            roles: Role.staffRoles.map { Option(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
-            units: unitList.map { Option(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") })
+            roles: Role.staffRoles.map { SelectOption(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
+            units: unitList.map { SelectOption(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") })
         context.problems = problems.map { .init(field: $0.field, messageKey: $0.messageKey) }
         context.issuedCode = issued?.0
         context.issuedFor = issued?.1
@@ -96,8 +92,8 @@ struct AdminPages: RouteCollection {
         let page: PageFrame
         let id: UUID
         let username: String
-        let roles: [Option]
-        let units: [Option]
+        let roles: [SelectOption]
+        let units: [SelectOption]
         var form: [String: String]
         var problems: [ErrorPageContext.FieldLine] = []
     }
@@ -136,67 +132,9 @@ struct AdminPages: RouteCollection {
         let unitList = try await UnitService(db: req.db).list()
         let context = EditContext(
             page: req.staffFrame(titleKey: "admin.users.edit"), id: try user.requireID(), username: user.username,
-            roles: Role.staffRoles.map { Option(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
-            units: unitList.map { Option(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") },
+            roles: Role.staffRoles.map { SelectOption(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
+            units: unitList.map { SelectOption(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") },
             form: form, problems: problems.map { .init(field: $0.field, messageKey: $0.messageKey) })
         return try await req.view.render("admin-user-edit", context).encodeResponse(status: status, for: req)
-    }
-
-    // MARK: units
-
-    struct UnitsContext: Encodable {
-        let page: PageFrame
-        let units: [StaffPages.Context.UnitRow]
-        let kinds: [Option]
-        let parents: [Option]
-        var problems: [ErrorPageContext.FieldLine] = []
-        var form: [String: String] = [:]
-    }
-
-    struct UnitForm: Content {
-        var code: String?
-        var kind: String?
-        var name: String?
-        var parent: String?
-        var capacity: String?
-    }
-
-    @Sendable func units(_ req: Request) async throws -> Response {
-        try await renderUnits(req, status: .ok)
-    }
-
-    @Sendable func createUnit(_ req: Request) async throws -> Response {
-        let form = (try? req.content.decode(UnitForm.self)) ?? UnitForm()
-        guard let kind = form.kind.flatMap(UnitKind.init(rawValue:)) else {
-            return try await renderUnits(req, status: .unprocessableEntity, problems: [.init(field: "kind", code: "required")], form: form)
-        }
-        let capacityText = form.capacity?.trimmingCharacters(in: .whitespaces) ?? ""
-        let capacity = capacityText.isEmpty ? nil : Int(capacityText)
-        if !capacityText.isEmpty, capacity == nil {
-            return try await renderUnits(req, status: .unprocessableEntity, problems: [.init(field: "capacity", code: "invalidValue")], form: form)
-        }
-        let parent = form.parent.flatMap { $0.isEmpty ? nil : $0 }
-        do {
-            _ = try await UnitService(db: req.db).create(code: form.code ?? "", kind: kind, name: form.name ?? "",
-                                                         parentCode: parent, capacity: capacity, actor: req.auditActor)
-        } catch let validation as ValidationProblems {
-            return try await renderUnits(req, status: .unprocessableEntity, problems: validation.problems, form: form)
-        }
-        return req.redirect(to: "/admin/units", redirectType: .normal)
-    }
-
-    private func renderUnits(_ req: Request, status: HTTPStatus, problems: [FieldProblem] = [], form: UnitForm? = nil) async throws -> Response {
-        let list = try await UnitService(db: req.db).list()
-        var context = UnitsContext(
-            page: req.staffFrame(titleKey: "admin.units.heading"),
-            units: list.map { .init(code: $0.code, name: $0.name, kindKey: "unit.kind.\($0.kind)", parentCode: $0.parentCode) },
-            kinds: UnitKind.allCases.map { Option(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
-            parents: list.map { Option(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") })
-        context.problems = problems.map { .init(field: $0.field, messageKey: $0.messageKey) }
-        if let form {
-            context.form = ["code": form.code ?? "", "name": form.name ?? "", "kind": form.kind ?? "",
-                            "parent": form.parent ?? "", "capacity": form.capacity ?? ""].mapValues { String($0.prefix(200)) }
-        }
-        return try await req.view.render("admin-units", context).encodeResponse(status: status, for: req)
     }
 }

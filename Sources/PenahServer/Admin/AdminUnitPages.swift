@@ -1,0 +1,67 @@
+import PenahDomain
+import Vapor
+
+/// Admin page for units (`/admin/units`): the list and a form to create one.
+struct AdminUnitPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("admin")
+        admin.get("units", use: units).access(.action(.manageUnits))
+        admin.post("units", use: createUnit).access(.action(.manageUnits))
+    }
+
+    struct UnitsContext: Encodable {
+        let page: PageFrame
+        let units: [StaffPages.Context.UnitRow]
+        let kinds: [SelectOption]
+        let parents: [SelectOption]
+        var problems: [ErrorPageContext.FieldLine] = []
+        var form: [String: String] = [:]
+    }
+
+    struct UnitForm: Content {
+        var code: String?
+        var kind: String?
+        var name: String?
+        var parent: String?
+        var capacity: String?
+    }
+
+    @Sendable func units(_ req: Request) async throws -> Response {
+        try await renderUnits(req, status: .ok)
+    }
+
+    @Sendable func createUnit(_ req: Request) async throws -> Response {
+        let form = (try? req.content.decode(UnitForm.self)) ?? UnitForm()
+        guard let kind = form.kind.flatMap(UnitKind.init(rawValue:)) else {
+            return try await renderUnits(req, status: .unprocessableEntity, problems: [.init(field: "kind", code: "required")], form: form)
+        }
+        let capacityText = form.capacity?.trimmingCharacters(in: .whitespaces) ?? ""
+        let capacity = capacityText.isEmpty ? nil : Int(capacityText)
+        if !capacityText.isEmpty, capacity == nil {
+            return try await renderUnits(req, status: .unprocessableEntity, problems: [.init(field: "capacity", code: "invalidValue")], form: form)
+        }
+        let parent = form.parent.flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            _ = try await UnitService(db: req.db).create(code: form.code ?? "", kind: kind, name: form.name ?? "",
+                                                         parentCode: parent, capacity: capacity, actor: req.auditActor)
+        } catch let validation as ValidationProblems {
+            return try await renderUnits(req, status: .unprocessableEntity, problems: validation.problems, form: form)
+        }
+        return req.redirect(to: "/admin/units", redirectType: .normal)
+    }
+
+    private func renderUnits(_ req: Request, status: HTTPStatus, problems: [FieldProblem] = [], form: UnitForm? = nil) async throws -> Response {
+        let list = try await UnitService(db: req.db).list()
+        var context = UnitsContext(
+            page: req.staffFrame(titleKey: "admin.units.heading"),
+            units: list.map { .init(code: $0.code, name: $0.name, kindKey: "unit.kind.\($0.kind)", parentCode: $0.parentCode) },
+            kinds: UnitKind.allCases.map { SelectOption(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
+            parents: list.map { SelectOption(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") })
+        context.problems = problems.map { .init(field: $0.field, messageKey: $0.messageKey) }
+        if let form {
+            context.form = ["code": form.code ?? "", "name": form.name ?? "", "kind": form.kind ?? "",
+                            "parent": form.parent ?? "", "capacity": form.capacity ?? ""].mapValues { String($0.prefix(200)) }
+        }
+        return try await req.view.render("admin-units", context).encodeResponse(status: status, for: req)
+    }
+}
