@@ -13,6 +13,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     let previous = try settings.previousMasterKeyBase64.map { MasterKey(data: Data(base64Encoded: $0)!, createdFile: false) }
     app.storage[KeyringKey.self] = MasterKeyring(current: masterKey, previous: previous)
     app.storage[VaultCacheKey.self] = VaultKeyCache()
+    app.storage[BoardBroadcasterKey.self] = BoardBroadcaster()
 
     try DatabaseSetup.register(settings, on: app, searchPath: databaseSearchPath)
     app.migrations.add(PenahMigrations.all)
@@ -41,6 +42,8 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: UnitRoutes())
     try app.register(collection: AuditRoutes())
     try app.register(collection: OpenAPIRoute())
+    try app.register(collection: QueueAPI())
+    try app.register(collection: BoardRoutes())
     try app.register(collection: AuditPages())
     try app.register(collection: AdminUserPages())
     try app.register(collection: AdminUnitPages())

@@ -41,3 +41,33 @@ struct UnitDraftTests {
         #expect(draft(capacity: 5).problems() == [FieldProblem(field: "capacity", code: "onlyForShelters")])
     }
 }
+
+@Suite("Ticket states")
+struct TicketStateTests {
+    @Test("allowed transitions", arguments: [
+        (TicketTransition.call, TicketStatus.waiting, TicketStatus.called),
+        (.recall, .called, .called), (.noShow, .called, .noShow), (.start, .called, .serving),
+        (.finish, .serving, .finished), (.transfer, .called, .called), (.transfer, .serving, .called),
+    ])
+    func allowed(transition: TicketTransition, from: TicketStatus, to: TicketStatus) {
+        #expect(transition.apply(to: from) == to)
+    }
+
+    @Test("everything else is refused")
+    func refused() {
+        let allowed: Set<String> = ["call.waiting", "recall.called", "noShow.called", "start.called", "finish.serving",
+                                    "transfer.called", "transfer.serving"]
+        for transition in TicketTransition.allCases {
+            for status in TicketStatus.allCases where !allowed.contains("\(transition.rawValue).\(status.rawValue)") {
+                #expect(transition.apply(to: status) == nil, "\(transition) from \(status)")
+            }
+        }
+    }
+
+    @Test("numbers read S-001 … S-999, then S-1000")
+    func numbers() {
+        #expect(TicketNumber.format(series: "S", number: 1) == "S-001")
+        #expect(TicketNumber.format(series: "S", number: 42) == "S-042")
+        #expect(TicketNumber.format(series: "S", number: 1000) == "S-1000")
+    }
+}

@@ -39,16 +39,22 @@ struct AccessPolicyTests {
             }
             for route in app.routes.all {
                 guard case .action(let action) = route.declaredAccess else { continue }
-                // A parameter names a real record (a fresh colleague's account), so "allowed" can be
-                // told apart from "not found".
-                let target = try await app.makeStaff(.reception).user.requireID().uuidString
-                let path = "/" + route.path.map { component -> String in
+                // Parameters name real records in the caller's own unit (a colleague's account, a
+                // ticket), so "allowed" can be told apart from "not found".
+                let unitCode = Application.defaultUnit(for: role == .lawEnforcementGateway ? .admin : role)
+                let isTicketRoute = route.path.contains { $0.description == "tickets" }
+                var parts: [String] = []
+                for component in route.path {
                     switch component {
-                    case .constant(let value): value
-                    case .parameter: target
-                    case .anything, .catchall: "x"
+                    case .constant(let value): parts.append(value)
+                    case .parameter("unitCode"): parts.append(unitCode)
+                    case .parameter("desk"): parts.append("1")
+                    case .parameter where isTicketRoute: parts.append(try await ticket(in: unitCode, app))
+                    case .parameter: parts.append(try await app.makeStaff(.reception).user.requireID().uuidString)
+                    case .anything, .catchall: parts.append("x")
                     }
-                }.joined(separator: "/")
+                }
+                let path = "/" + parts.joined(separator: "/")
                 var headers: HTTPHeaders
                 let isAPI = path.hasPrefix("/api/") || path == "/metrics"
                 var body: ByteBuffer?
@@ -72,6 +78,15 @@ struct AccessPolicyTests {
                 #expect(response.status != .internalServerError, "\(label) \(response.body.string.prefix(300))")
             }
         }
+    }
+
+    /// A waiting ticket in the unit, or a random id where the unit has no queue.
+    func ticket(in unitCode: String, _ app: Application) async throws -> String {
+        guard let unit = try await UnitService(db: app.db).find(code: unitCode), unit.kind?.servesVisitors == true else {
+            return UUID().uuidString
+        }
+        return try await QueueService(db: app.db, board: app.board).issue(unit: unit, priority: .standard, actor: .system("t"))
+            .requireID().uuidString
     }
 
     @Test("without credentials: API routes say 401, pages send to sign-in")

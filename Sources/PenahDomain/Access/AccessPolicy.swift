@@ -11,6 +11,9 @@ public enum Action: String, CaseIterable, Sendable {
     case viewMetrics
     case verifyAudit
     case readAudit
+    case issueTicket
+    case operateDesk
+    case viewQueue
 }
 
 /// The single table of role × action → scope. Absent means "not allowed" (answered as 404).
@@ -22,6 +25,8 @@ public enum AccessPolicy {
         for role in Role.staffRoles { table[role] = everyStaffRole }
         table[.admin]?.merge([.manageUnits: .all, .manageUsers: .all, .manageSessions: .all, .viewMetrics: .all]) { $1 }
         table[.auditor]?.merge([.verifyAudit: .all, .readAudit: .all, .viewMetrics: .all]) { $1 }
+        table[.reception]?.merge([.issueTicket: .unit, .operateDesk: .unit, .viewQueue: .unit]) { $1 }
+        table[.supervisor]?.merge([.viewQueue: .unit]) { $1 }
         table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all]
         return table
     }()

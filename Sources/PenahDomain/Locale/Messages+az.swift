@@ -199,5 +199,14 @@ extension Messages {
         "admin.users.edit": "Hesabın redaktəsi",
         "admin.users.save": "Yadda saxla",
         "admin.users.privilegeHint": "Rol və ya bölmə dəyişdikdə şəxsin bütün sessiyaları bitir.",
+        "board.title": "Növbə lövhəsi",
+        "board.heading": "Sosial xidmətlər",
+        "board.now": "İndi çağırılır",
+        "board.ticket": "Bilet",
+        "board.desk": "Masa",
+        "board.recent": "Əvvəlki çağırışlar",
+        "board.online": "Canlı",
+        "board.offline": "Bağlantı bərpa olunur…",
+        "board.chime": "Səs siqnalı",
     ]
 }

@@ -199,5 +199,14 @@ extension Messages {
         "admin.users.edit": "Edit account",
         "admin.users.save": "Save",
         "admin.users.privilegeHint": "Changing the role or unit ends all of the person's sessions.",
+        "board.title": "Queue board",
+        "board.heading": "Social services",
+        "board.now": "Now calling",
+        "board.ticket": "Ticket",
+        "board.desk": "Desk",
+        "board.recent": "Earlier calls",
+        "board.online": "Live",
+        "board.offline": "Reconnecting…",
+        "board.chime": "Chime",
     ]
 }

@@ -199,5 +199,14 @@ extension Messages {
         "admin.users.edit": "Изменение учётной записи",
         "admin.users.save": "Сохранить",
         "admin.users.privilegeHint": "При смене роли или подразделения все сеансы человека завершаются.",
+        "board.title": "Табло очереди",
+        "board.heading": "Социальные услуги",
+        "board.now": "Сейчас вызывается",
+        "board.ticket": "Талон",
+        "board.desk": "Стол",
+        "board.recent": "Предыдущие вызовы",
+        "board.online": "В эфире",
+        "board.offline": "Восстановление связи…",
+        "board.chime": "Звуковой сигнал",
     ]
 }

@@ -10,5 +10,6 @@ enum PenahMigrations {
         CreateAudit(),
         CreateSessions(),
         CreateVaultKeys(),
+        CreateTickets(),
     ]
 }

@@ -12,6 +12,8 @@ final class Unit: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @OptionalParent(key: "parent_id") var parent: Unit?
     @OptionalField(key: "capacity") var capacity: Int?
+    /// Desks at a serving unit (added by migration 006); nil means `Unit.defaultDesks`.
+    @OptionalField(key: "desk_count") var deskCount: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -25,6 +27,9 @@ final class Unit: Model, @unchecked Sendable {
     }
 
     var kind: UnitKind? { UnitKind(rawValue: kindCode) }
+
+    static let defaultDesks = 6
+    var desks: Int { deskCount ?? Self.defaultDesks }
 }
 
 struct CreateUnits: AsyncMigration {

@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Tickets and desks. Every action is audited in its own transaction and announced to the unit's
+/// display boards. Scope: a member of staff acts only on their own unit's queue (anything else is 404).
+struct QueueService {
+    let db: any Database
+    let board: BoardBroadcaster
+
+    struct TicketView: Content {
+        let id: UUID
+        let number: String
+        let status: String
+        let priority: String?
+        let desk: Int?
+        let issuedAt: Date
+        let calledAt: Date?
+        let waitingSeconds: Int?
+    }
+
+    /// The unit named in the path, if the caller may act on it.
+    static func unit(code: String, for staff: StaffContext, on db: any Database) async throws -> Unit {
+        guard code == staff.unitCode, let unit = try await UnitService(db: db).find(code: code),
+              unit.kind?.servesVisitors == true else { throw Abort(.notFound) }
+        return unit
+    }
+
+    func issue(unit: Unit, priority: TicketPriority, actor: AuditActor, now: Date = Date()) async throws -> Ticket {
+        let day = BakuFormat.dayKey(now)
+        let unitID = try unit.requireID()
+        // The unique index on (unit, day, series, number) settles a race between two issuers; the
+        // loser takes the next number.
+        for attempt in 1...5 {
+            do {
+                return try await db.writeTransaction { db in
+                    let ticket = Ticket()
+                    ticket.id = UUID()
+                    ticket.$unit.id = unitID
+                    ticket.day = day
+                    ticket.series = TicketNumber.socialServicesSeries
+                    ticket.number = try await QueueRepository(db: db).nextNumber(unitID: unitID, day: day, series: ticket.series)
+                    ticket.priorityCode = priority.rawValue
+                    ticket.statusCode = TicketStatus.waiting.rawValue
+                    ticket.issuedAt = now
+                    try await ticket.create(on: db)
+                    try await AuditLog.append(on: db, actor: actor, action: "queue.issue", recordType: "ticket", recordID: ticket.id?.uuidString)
+                    return ticket
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
+                continue
+            }
+        }
+        throw Abort(.conflict)
+    }
+
+    func callNext(unit: Unit, desk: Int, actor: AuditActor, now: Date = Date()) async throws -> Ticket? {
+        guard (1...unit.desks).contains(desk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
+        let unitID = try unit.requireID()
+        let ticket: Ticket? = try await db.writeTransaction { db in
+            guard let id = try await QueueRepository(db: db).claimNext(unitID: unitID, day: BakuFormat.dayKey(now), desk: desk, now: now),
+                  let ticket = try await Ticket.find(id, on: db) else { return nil }
+            try await AuditLog.append(on: db, actor: actor, action: "queue.call", recordType: "ticket", recordID: id.uuidString)
+            return ticket
+        }
+        if let ticket { await board.announce(unitCode: unit.code, ticket: ticket) }
+        return ticket
+    }
+
+    /// Recall, no-show, start, finish or transfer. A transition the status does not allow is 409 and
+    /// changes nothing; a ticket of another unit is 404.
+    func apply(_ transition: TicketTransition, ticketID: UUID, desk newDesk: Int? = nil, staff: StaffContext,
+               actor: AuditActor, now: Date = Date()) async throws -> Ticket {
+        let unit = try await Self.unit(code: staff.unitCode, for: staff, on: db)
+        if transition == .transfer {
+            guard let newDesk else { throw ValidationProblems([.init(field: "desk", code: "required")]) }
+            guard (1...unit.desks).contains(newDesk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
+        }
+        let ticket: Ticket = try await db.writeTransaction { db in
+            guard let ticket = try await Ticket.find(ticketID, on: db), ticket.$unit.id == unit.id else { throw Abort(.notFound) }
+            guard let next = transition.apply(to: ticket.status) else { throw Abort(.conflict) }
+            ticket.statusCode = next.rawValue
+            switch transition {
+            case .recall, .call: ticket.calledAt = now
+            case .start: ticket.startedAt = now
+            case .finish, .noShow: ticket.finishedAt = now
+            case .transfer: ticket.desk = newDesk; ticket.calledAt = now
+            }
+            try await ticket.update(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "queue.\(transition.rawValue)", recordType: "ticket",
+                                      recordID: ticketID.uuidString)
+            return ticket
+        }
+        if transition == .recall || transition == .transfer { await board.announce(unitCode: unit.code, ticket: ticket) }
+        return ticket
+    }
+
+    /// Today's waiting and called tickets: numbers, desks and times only.
+    func queue(unit: Unit, now: Date = Date()) async throws -> (waiting: [TicketView], called: [TicketView]) {
+        let tickets = try await Ticket.query(on: db).filter(\.$unit.$id == unit.requireID())
+            .filter(\.$day == BakuFormat.dayKey(now))
+            .filter(\.$statusCode ~~ [TicketStatus.waiting.rawValue, TicketStatus.called.rawValue, TicketStatus.serving.rawValue])
+            .all()
+        let waiting = tickets.filter { $0.status == .waiting }
+            .sorted { ($0.priorityCode == "priority" ? 0 : 1, $0.issuedAt, $0.number) < ($1.priorityCode == "priority" ? 0 : 1, $1.issuedAt, $1.number) }
+        let called = tickets.filter { $0.status != .waiting }.sorted { ($0.calledAt ?? .distantPast) > ($1.calledAt ?? .distantPast) }
+        return (waiting.map { Self.view($0, now: now, showPriority: true) }, called.map { Self.view($0, now: now, showPriority: true) })
+    }
+
+    static func view(_ ticket: Ticket, now: Date, showPriority: Bool) -> TicketView {
+        TicketView(id: ticket.id!, number: ticket.label, status: ticket.statusCode,
+                   priority: showPriority ? ticket.priorityCode : nil, desk: ticket.desk, issuedAt: ticket.issuedAt,
+                   calledAt: ticket.calledAt,
+                   waitingSeconds: ticket.status == .waiting ? Int(now.timeIntervalSince(ticket.issuedAt)) : nil)
+    }
+}

@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import PenahDomain
+
+/// A queue ticket. It holds no personal data, ever: unit, day, series, number, priority, desk, times.
+final class Ticket: Model, @unchecked Sendable {
+    static let schema = "tickets"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "unit_id") var unit: Unit
+    /// The Baku calendar day, `yyyy-MM-dd`: numbering restarts each day.
+    @Field(key: "day") var day: String
+    @Field(key: "series") var series: String
+    @Field(key: "number") var number: Int
+    @Field(key: "priority") var priorityCode: String
+    @Field(key: "status") var statusCode: String
+    @OptionalField(key: "desk") var desk: Int?
+    @Field(key: "issued_at") var issuedAt: Date
+    @OptionalField(key: "called_at") var calledAt: Date?
+    @OptionalField(key: "started_at") var startedAt: Date?
+    @OptionalField(key: "finished_at") var finishedAt: Date?
+
+    init() {}
+
+    var status: TicketStatus { TicketStatus(rawValue: statusCode) ?? .waiting }
+    var label: String { TicketNumber.format(series: series, number: number) }
+}
+
+struct CreateTickets: AsyncMigration {
+    var name: String { "006_CreateTickets" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Ticket.schema)
+            .id()
+            .field("unit_id", .uuid, .required, .references(Unit.schema, "id", onDelete: .restrict))
+            .field("day", .string, .required)
+            .field("series", .string, .required)
+            .field("number", .int, .required)
+            .field("priority", .string, .required)
+            .field("status", .string, .required)
+            .field("desk", .int)
+            .field("issued_at", .datetime, .required)
+            .field("called_at", .datetime)
+            .field("started_at", .datetime)
+            .field("finished_at", .datetime)
+            .unique(on: "unit_id", "day", "series", "number")
+            .create()
+        try await (database as! any SQLDatabase).create(index: "tickets_waiting").on(Ticket.schema)
+            .column("unit_id").column("day").column("status").run()
+        // Desks per serving unit; absent means the default.
+        try await database.schema(Unit.schema).field("desk_count", .int).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Ticket.schema).delete()
+    }
+}
+
+import SQLKit
