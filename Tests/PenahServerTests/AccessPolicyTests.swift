@@ -49,6 +49,7 @@ struct AccessPolicyTests {
                     case .constant(let value): parts.append(value)
                     case .parameter("unitCode"): parts.append(unitCode)
                     case .parameter("desk"): parts.append("1")
+                    case .parameter("action"): parts.append("recall")
                     case .parameter where isTicketRoute: parts.append(try await ticket(in: unitCode, app))
                     case .parameter: parts.append(try await app.makeStaff(.reception).user.requireID().uuidString)
                     case .anything, .catchall: parts.append("x")

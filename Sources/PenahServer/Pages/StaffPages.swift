@@ -8,11 +8,15 @@ struct StaffPages: RouteCollection {
     }
 
     /// The staff pages a role can reach from the start page, each behind its policy action.
-    static let links: [(action: Action, href: String, labelKey: String)] = [
-        (.manageUsers, "/admin/users", "admin.users.heading"),
-        (.manageUnits, "/admin/units", "admin.units.heading"),
-        (.readAudit, "/audit", "audit.heading"),
-    ]
+    static func links(unitCode: String) -> [(action: Action, href: String, labelKey: String)] {
+        [
+            (.operateDesk, "/desk/\(unitCode)", "queue.desk.heading"),
+            (.issueTicket, "/kiosk/\(unitCode)", "queue.kiosk.heading"),
+            (.manageUsers, "/admin/users", "admin.users.heading"),
+            (.manageUnits, "/admin/units", "admin.units.heading"),
+            (.readAudit, "/audit", "audit.heading"),
+        ]
+    }
 
     struct Context: Encodable {
         struct Standard: Encodable { let labelKey: String; let minutes: Int }
@@ -30,7 +34,7 @@ struct StaffPages: RouteCollection {
         let units = try await UnitService(db: req.db).list()
         let context = Context(
             page: req.staffFrame(titleKey: "staff.heading"),
-            links: Self.links.filter { AccessPolicy.allows(staff.role, $0.action) }.map { .init(href: $0.href, labelKey: $0.labelKey) },
+            links: Self.links(unitCode: staff.unitCode).filter { AccessPolicy.allows(staff.role, $0.action) }.map { .init(href: $0.href, labelKey: $0.labelKey) },
             standards: [
                 .init(labelKey: "staff.standards.operator", minutes: s.operatorMinutes),
                 .init(labelKey: "staff.standards.frontOffice", minutes: s.frontOfficeMinutes),

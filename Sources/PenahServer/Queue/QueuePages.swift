@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// The reception pages: the desk (`/desk/{unit}?desk=N`) and the entrance kiosk (`/kiosk/{unit}`).
+/// Plain forms with CSRF tokens, so they work from the keyboard and without JavaScript.
+struct QueuePages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let desk = routes.grouped("desk", ":unitCode")
+        desk.get(use: deskPage).access(.action(.operateDesk))
+        desk.post("call-next", use: callNext).access(.action(.operateDesk))
+        desk.post("issue", use: issueAtDesk).access(.action(.issueTicket))
+        desk.post("tickets", ":id", ":action", use: act).access(.action(.operateDesk))
+        let kiosk = routes.grouped("kiosk", ":unitCode")
+        kiosk.get(use: kioskPage).access(.action(.issueTicket))
+        kiosk.post(use: kioskIssue).access(.action(.issueTicket))
+    }
+
+    struct DeskContext: Encodable {
+        struct Waiting: Encodable { let number: String; let minutes: Int }
+        struct Current: Encodable { let id: UUID; let number: String; let status: String; let statusKey: String; let canStart: Bool; let canFinish: Bool }
+        let page: PageFrame
+        let unitCode: String
+        let unitName: String
+        let desk: Int
+        let desks: [Int]
+        let current: [Current]
+        let waiting: [Waiting]
+        let longestWaitMinutes: Int?
+    }
+
+    private func unit(_ req: Request) async throws -> Unit {
+        try await QueueService.unit(code: req.parameters.get("unitCode") ?? "", for: req.requireStaff(), on: req.db)
+    }
+
+    private func deskNumber(_ req: Request, _ unit: Unit, field: Bool) throws -> Int {
+        let raw = field ? (try? req.content.get(String.self, at: "desk")) : req.query[String.self, at: "desk"]
+        guard let raw else { return 1 }
+        guard let desk = Int(raw), (1...unit.desks).contains(desk) else {
+            throw ValidationProblems([.init(field: "desk", code: "outOfRange")])
+        }
+        return desk
+    }
+
+    @Sendable func deskPage(_ req: Request) async throws -> View {
+        let unit = try await unit(req)
+        let desk = try deskNumber(req, unit, field: false)
+        let now = Date()
+        let (waiting, called) = try await req.queue.queue(unit: unit, now: now)
+        let current = called.filter { $0.desk == desk }.map { ticket in
+            DeskContext.Current(id: ticket.id, number: ticket.number, status: ticket.status, statusKey: "queue.status.\(ticket.status)",
+                                canStart: ticket.status == TicketStatus.called.rawValue, canFinish: ticket.status == TicketStatus.serving.rawValue)
+        }
+        let waits = waiting.map { DeskContext.Waiting(number: $0.number, minutes: ($0.waitingSeconds ?? 0) / 60) }
+        return try await req.view.render("desk", DeskContext(
+            page: req.staffFrame(titleKey: "queue.desk.heading"), unitCode: unit.code, unitName: unit.name, desk: desk,
+            desks: Array(1...unit.desks), current: current, waiting: waits, longestWaitMinutes: waits.map(\.minutes).max()))
+    }
+
+    private func backToDesk(_ req: Request, _ unit: Unit, _ desk: Int) -> Response {
+        req.redirect(to: "/desk/\(unit.code)?desk=\(desk)", redirectType: .normal)
+    }
+
+    @Sendable func callNext(_ req: Request) async throws -> Response {
+        let unit = try await unit(req)
+        let desk = try deskNumber(req, unit, field: true)
+        _ = try await req.queue.callNext(unit: unit, desk: desk, actor: req.auditActor)
+        return backToDesk(req, unit, desk)
+    }
+
+    @Sendable func issueAtDesk(_ req: Request) async throws -> Response {
+        let unit = try await unit(req)
+        let desk = try deskNumber(req, unit, field: true)
+        let priority: TicketPriority = (try? req.content.get(String.self, at: "priority")) == "priority" ? .priority : .standard
+        _ = try await req.queue.issue(unit: unit, priority: priority, actor: req.auditActor)
+        return backToDesk(req, unit, desk)
+    }
+
+    @Sendable func act(_ req: Request) async throws -> Response {
+        let unit = try await unit(req)
+        let desk = try deskNumber(req, unit, field: true)
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let transition = TicketTransition(rawValue: req.parameters.get("action") ?? ""), transition != .call else {
+            throw Abort(.notFound)
+        }
+        var target: Int?
+        if transition == .transfer {
+            guard let raw = try? req.content.get(String.self, at: "to"), let to = Int(raw) else {
+                throw ValidationProblems([.init(field: "to", code: "required")])
+            }
+            target = to
+        }
+        _ = try await req.queue.apply(transition, ticketID: id, desk: target, staff: req.requireStaff(), actor: req.auditActor)
+        return backToDesk(req, unit, desk)
+    }
+
+    // MARK: kiosk
+
+    struct KioskContext: Encodable {
+        struct Printed: Encodable { let number: String; let time: String; let date: String }
+        let page: PageFrame
+        let unitCode: String
+        let unitName: String
+        let ticket: Printed?
+    }
+
+    @Sendable func kioskPage(_ req: Request) async throws -> View {
+        let unit = try await unit(req)
+        return try await req.view.render("kiosk", KioskContext(page: req.staffFrame(titleKey: "queue.kiosk.heading"),
+                                                               unitCode: unit.code, unitName: unit.name, ticket: nil))
+    }
+
+    @Sendable func kioskIssue(_ req: Request) async throws -> Response {
+        let unit = try await unit(req)
+        let ticket = try await req.queue.issue(unit: unit, priority: .standard, actor: req.auditActor)
+        let printed = KioskContext.Printed(number: ticket.label, time: BakuFormat.time(ticket.issuedAt), date: BakuFormat.date(ticket.issuedAt))
+        return try await req.view.render("kiosk", KioskContext(page: req.staffFrame(titleKey: "queue.kiosk.heading"),
+                                                               unitCode: unit.code, unitName: unit.name, ticket: printed))
+            .encodeResponse(status: .created, for: req)
+    }
+}

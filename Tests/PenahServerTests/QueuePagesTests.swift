@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahDomain
+@testable import PenahServer
+
+@Suite("Desk and kiosk pages")
+struct QueuePagesTests {
+    func browser(_ app: Application, unit: String = "BAKU-1") async throws -> (HTTPHeaders, String) {
+        let staff = try await app.makeStaff(.reception, unit: unit)
+        let session = try await app.webSession(for: staff)
+        var headers = formHeaders
+        headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+        return (headers, session.csrf)
+    }
+
+    @Test("the kiosk prints a neutral ticket; the desk issues, calls, starts and finishes through forms")
+    func flow() async throws {
+        try await withPenah { app in
+            let (headers, csrf) = try await browser(app)
+            let kiosk = try await app.send(.POST, "/kiosk/BAKU-1?lang=en", headers: headers, body: formBody([("csrf", csrf)]))
+            #expect(kiosk.status == .created)
+            let html = kiosk.body.string
+            #expect(html.contains("S-001") && html.contains("Social services") && html.contains("Watch for your number"))
+            for word in ["violence", "zorak", "насил", "shelter"] { #expect(!html.lowercased().contains(word)) }
+
+            let issued = try await app.send(.POST, "/desk/BAKU-1/issue", headers: headers,
+                                            body: formBody([("csrf", csrf), ("desk", "2"), ("priority", "priority")]))
+            #expect(issued.status == .seeOther)
+            let called = try await app.send(.POST, "/desk/BAKU-1/call-next", headers: headers, body: formBody([("csrf", csrf), ("desk", "2")]))
+            #expect(called.status == .seeOther && called.headers.first(name: .location) == "/desk/BAKU-1?desk=2")
+            let desk = try await app.send(.GET, "/desk/BAKU-1?desk=2&lang=en", headers: headers)
+            #expect(desk.status == .ok)
+            #expect(desk.body.string.contains("S-002") && desk.body.string.contains("(called)"))
+            #expect(desk.body.string.contains("S-001"), "S-001 still waits")
+            let ticket = try #require(try await Ticket.query(on: app.db).filter(\.$number == 2).first())
+            let started = try await app.send(.POST, "/desk/BAKU-1/tickets/\(ticket.id!)/start", headers: headers,
+                                             body: formBody([("csrf", csrf), ("desk", "2")]))
+            #expect(started.status == .seeOther)
+            let again = try await app.send(.POST, "/desk/BAKU-1/tickets/\(ticket.id!)/start", headers: headers,
+                                           body: formBody([("csrf", csrf), ("desk", "2")]))
+            #expect(again.status == .conflict)
+            let bogus = try await app.send(.POST, "/desk/BAKU-1/tickets/\(ticket.id!)/explode", headers: headers,
+                                           body: formBody([("csrf", csrf), ("desk", "2")]))
+            #expect(bogus.status == .notFound)
+            let badDesk = try await app.send(.GET, "/desk/BAKU-1?desk=77", headers: headers)
+            #expect(badDesk.status == .unprocessableEntity)
+        }
+    }
+
+    @Test("another unit's desk and kiosk are 404; forms without CSRF are 403")
+    func scope() async throws {
+        try await withPenah { app in
+            let (headers, csrf) = try await browser(app, unit: "BAKU-2")
+            #expect(try await app.send(.GET, "/desk/BAKU-1", headers: headers).status == .notFound)
+            #expect(try await app.send(.POST, "/kiosk/BAKU-1", headers: headers, body: formBody([("csrf", csrf)])).status == .notFound)
+            #expect(try await app.send(.POST, "/kiosk/BAKU-2", headers: headers, body: formBody([])).status == .forbidden)
+            #expect(try await Ticket.query(on: app.db).count() == 0)
+        }
+    }
+}
