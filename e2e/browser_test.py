@@ -109,6 +109,22 @@ with sync_playwright() as p:
         for path in STAFF:
             check_page(page, path, lang)
 
+    # Reception: desk and kiosk; then the public hall board receives a call live.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(desk, os.environ["E2E_RECEPTION"], os.environ["E2E_RECEPTION_TOTP_URI"])
+    for lang in LANGS:
+        check_page(desk, "/desk/BAKU-1", lang)
+        check_page(desk, "/kiosk/BAKU-1", lang)
+    board = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    board.goto(f"{BASE}/board/BAKU-1?lang=az")
+    audit(board, "/board/BAKU-1")
+    board.wait_for_timeout(500)
+    desk.goto(f"{BASE}/desk/BAKU-1?desk=3&lang=en")
+    desk.click("text=Issue ticket")
+    desk.click("text=Call next")
+    board.wait_for_function("document.getElementById('current-desk').textContent === '3'", timeout=5000)
+    check(board.inner_text("#current-number").startswith("S-"), "the board did not show the call")
+
     # The auditor's pages.
     auditor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(auditor, os.environ["E2E_AUDITOR"], os.environ["E2E_AUDITOR_TOTP_URI"])
