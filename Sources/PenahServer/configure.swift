@@ -45,6 +45,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: QueueAPI())
     try app.register(collection: BoardRoutes())
     try app.register(collection: QueuePages())
+    try app.register(collection: QueueStatsPage())
     try app.register(collection: AuditPages())
     try app.register(collection: AdminUserPages())
     try app.register(collection: AdminUnitPages())

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PenahDomain
 
@@ -69,5 +70,32 @@ struct TicketStateTests {
         #expect(TicketNumber.format(series: "S", number: 1) == "S-001")
         #expect(TicketNumber.format(series: "S", number: 42) == "S-042")
         #expect(TicketNumber.format(series: "S", number: 1000) == "S-1000")
+    }
+}
+
+@Suite("Queue statistics")
+struct QueueStatisticsTests {
+    @Test("wait, service, no-shows and tickets per hour")
+    func figures() {
+        // 06:00Z is 10:00 in Baku.
+        let t0 = Date(timeIntervalSince1970: 1_767_247_200)
+        let tickets = [
+            TicketTimes(issuedAt: t0, calledAt: t0 + 120, finishedAt: t0 + 520, finishedNormally: true, noShow: false),
+            TicketTimes(issuedAt: t0 + 60, calledAt: t0 + 300, finishedAt: t0 + 600, finishedNormally: true, noShow: false),
+            TicketTimes(issuedAt: t0 + 3700, calledAt: t0 + 3760, finishedAt: t0 + 3900, finishedNormally: false, noShow: true),
+            TicketTimes(issuedAt: t0 + 3800, calledAt: nil, finishedAt: nil, finishedNormally: false, noShow: false),
+        ]
+        let f = QueueStatistics.figures(day: "2026-01-01", tickets: tickets)
+        #expect(f.issued == 4 && f.served == 2 && f.noShows == 1)
+        #expect(f.averageWaitSeconds == (120 + 240 + 60) / 3)
+        #expect(f.averageServiceSeconds == (400 + 300) / 2)
+        #expect(f.perHour[10] == 2 && f.perHour[11] == 2 && f.perHour.reduce(0, +) == 4)
+        #expect(QueueStatistics.minutesSeconds(177) == (2, 57))
+    }
+
+    @Test("an empty day has no averages")
+    func empty() {
+        let f = QueueStatistics.figures(day: "2026-01-01", tickets: [])
+        #expect(f.issued == 0 && f.averageWaitSeconds == nil && f.averageServiceSeconds == nil)
     }
 }

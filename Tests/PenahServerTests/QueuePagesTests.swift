@@ -61,3 +61,40 @@ struct QueuePagesTests {
         }
     }
 }
+
+@Suite("Queue statistics page")
+struct QueueStatsPageTests {
+    @Test("the supervisor sees today's figures and a 30-day chart; reception does not")
+    func page() async throws {
+        try await withPenah { app in
+            try await app.seedUnits()
+            let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
+            let queue = QueueService(db: app.db, board: app.board)
+            let now = Date()
+            for _ in 0..<3 { _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"), now: now.addingTimeInterval(-300)) }
+            let supervisor = try await app.makeStaff(.supervisor)
+            let staff = StaffContext(userID: try supervisor.user.requireID(), username: "", displayName: "", role: .supervisor,
+                                     unitCode: "BAKU-1", unitName: "", session: AuthSessionRef(id: UUID(), kind: .web, csrfToken: nil))
+            let first = try #require(try await queue.callNext(unit: unit, desk: 1, actor: .system("t"), now: now.addingTimeInterval(-120)))
+            _ = try await queue.apply(.start, ticketID: first.requireID(), staff: staff, actor: .system("t"), now: now.addingTimeInterval(-100))
+            _ = try await queue.apply(.finish, ticketID: first.requireID(), staff: staff, actor: .system("t"), now: now.addingTimeInterval(-60))
+            let second = try #require(try await queue.callNext(unit: unit, desk: 2, actor: .system("t"), now: now.addingTimeInterval(-60)))
+            _ = try await queue.apply(.noShow, ticketID: second.requireID(), staff: staff, actor: .system("t"), now: now)
+
+            let session = try await app.webSession(for: supervisor)
+            let response = try await app.send(.GET, "/queue-stats/BAKU-1?lang=en", headers: .session(session.cookie))
+            #expect(response.status == .ok)
+            let html = response.body.string
+            #expect(html.contains("<svg class=\"chart\""))
+            #expect(html.contains("<dt>Tickets issued</dt><dd>3</dd>"))
+            #expect(html.contains("<dt>No-shows</dt><dd>1</dd>"))
+            #expect(html.contains("<dt>Average service</dt><dd>1 min 0 s</dd>"))
+            #expect(html.components(separatedBy: "<rect ").count - 1 == 30)
+
+            let reception = try await app.webSession(for: try await app.makeStaff(.reception))
+            #expect(try await app.send(.GET, "/queue-stats/BAKU-1", headers: .session(reception.cookie)).status == .notFound)
+            let otherUnit = try await app.webSession(for: try await app.makeStaff(.supervisor, unit: "BAKU-2"))
+            #expect(try await app.send(.GET, "/queue-stats/BAKU-1", headers: .session(otherUnit.cookie)).status == .notFound)
+        }
+    }
+}

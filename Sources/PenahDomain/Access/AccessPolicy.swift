@@ -14,6 +14,7 @@ public enum Action: String, CaseIterable, Sendable {
     case issueTicket
     case operateDesk
     case viewQueue
+    case viewQueueStats
 }
 
 /// The single table of role × action → scope. Absent means "not allowed" (answered as 404).
@@ -26,7 +27,7 @@ public enum AccessPolicy {
         table[.admin]?.merge([.manageUnits: .all, .manageUsers: .all, .manageSessions: .all, .viewMetrics: .all]) { $1 }
         table[.auditor]?.merge([.verifyAudit: .all, .readAudit: .all, .viewMetrics: .all]) { $1 }
         table[.reception]?.merge([.issueTicket: .unit, .operateDesk: .unit, .viewQueue: .unit]) { $1 }
-        table[.supervisor]?.merge([.viewQueue: .unit]) { $1 }
+        table[.supervisor]?.merge([.viewQueue: .unit, .viewQueueStats: .unit]) { $1 }
         table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all]
         return table
     }()

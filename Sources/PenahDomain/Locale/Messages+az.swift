@@ -238,5 +238,16 @@ extension Messages {
         "queue.kiosk.watchBoard": "Nömrənizi lövhədə izləyin.",
         "queue.kiosk.print": "Çap et",
         "queue.kiosk.another": "Növbəti bilet",
+        "queue.stats.heading": "Növbə göstəriciləri",
+        "queue.stats.today": "Bu gün",
+        "queue.stats.issued": "Verilmiş biletlər",
+        "queue.stats.served": "Xidmət göstərilib",
+        "queue.stats.noShows": "Gəlməyənlər",
+        "queue.stats.wait": "Orta gözləmə",
+        "queue.stats.service": "Orta xidmət müddəti",
+        "queue.stats.busiest": "Ən sıx saat",
+        "queue.stats.month": "Son 30 gün",
+        "queue.stats.chartCaption": "Gün ərzində verilmiş biletlərin sayı, son 30 gün (cədvəldə eyni rəqəmlər).",
+        "queue.stats.duration": "{m} dəq. {s} san.",
     ]
 }

@@ -238,5 +238,16 @@ extension Messages {
         "queue.kiosk.watchBoard": "Watch for your number on the board.",
         "queue.kiosk.print": "Print",
         "queue.kiosk.another": "Next ticket",
+        "queue.stats.heading": "Queue figures",
+        "queue.stats.today": "Today",
+        "queue.stats.issued": "Tickets issued",
+        "queue.stats.served": "Served",
+        "queue.stats.noShows": "No-shows",
+        "queue.stats.wait": "Average wait",
+        "queue.stats.service": "Average service",
+        "queue.stats.busiest": "Busiest hour",
+        "queue.stats.month": "Last 30 days",
+        "queue.stats.chartCaption": "Tickets issued per day over the last 30 days (the same figures are in the table).",
+        "queue.stats.duration": "{m} min {s} s",
     ]
 }

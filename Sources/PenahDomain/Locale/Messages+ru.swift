@@ -238,5 +238,16 @@ extension Messages {
         "queue.kiosk.watchBoard": "Следите за своим номером на табло.",
         "queue.kiosk.print": "Печать",
         "queue.kiosk.another": "Следующий талон",
+        "queue.stats.heading": "Показатели очереди",
+        "queue.stats.today": "Сегодня",
+        "queue.stats.issued": "Выдано талонов",
+        "queue.stats.served": "Обслужено",
+        "queue.stats.noShows": "Неявки",
+        "queue.stats.wait": "Среднее ожидание",
+        "queue.stats.service": "Среднее время обслуживания",
+        "queue.stats.busiest": "Самый загруженный час",
+        "queue.stats.month": "Последние 30 дней",
+        "queue.stats.chartCaption": "Число выданных талонов по дням за 30 дней (те же цифры в таблице).",
+        "queue.stats.duration": "{m} мин {s} с",
     ]
 }
