@@ -13,11 +13,11 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     let previous = try settings.previousMasterKeyBase64.map { MasterKey(data: Data(base64Encoded: $0)!, createdFile: false) }
     app.storage[KeyringKey.self] = MasterKeyring(current: masterKey, previous: previous)
     app.storage[VaultCacheKey.self] = VaultKeyCache()
-    app.storage[BoardBroadcasterKey.self] = BoardBroadcaster()
 
     try DatabaseSetup.register(settings, on: app, searchPath: databaseSearchPath)
     app.migrations.add(PenahMigrations.all)
     try await DatabaseSetup.prepareSQLite(app)
+    try await startBoard(app)
 
     try BcryptHashing.configure(app)
     Views.configure(app)
@@ -59,4 +59,17 @@ struct MasterKeyKey: StorageKey { typealias Value = MasterKey }
 extension Application {
     var settings: Settings { storage[SettingsKey.self]! }
     var masterKey: MasterKey { storage[MasterKeyKey.self]! }
+}
+
+/// The hall boards' broadcaster; on PostgreSQL with a relay between nodes.
+private func startBoard(_ app: Application) async throws {
+    guard let postgres = app.storage[PostgresConnectionKey.self] else {
+        app.storage[BoardBroadcasterKey.self] = BoardBroadcaster()
+        return
+    }
+    let relay = BoardRelay(configuration: postgres.configuration, schema: postgres.schema)
+    let board = BoardBroadcaster(relay: relay)
+    try await relay.start(deliver: { [weak board] unit, event in board?.publish(unitCode: unit, event: event) }, logger: app.logger)
+    app.storage[BoardBroadcasterKey.self] = board
+    app.lifecycle.use(BoardRelayLifecycle(relay: relay))
 }

@@ -165,3 +165,35 @@ struct QueueTests {
         }
     }
 }
+
+@Suite("Boards across nodes")
+struct BoardRelayTests {
+    @Test("on PostgreSQL a call made on one node reaches a board connected to another (LISTEN/NOTIFY)",
+          .enabled(if: TestDatabase.isPostgres))
+    func crossNode() async throws {
+        try await withPenah { nodeA in
+            try await nodeA.seedUnits()
+            let schema = try #require(nodeA.storage[PostgresConnectionKey.self]?.schema)
+            let nodeB = try await Application.make(.testing)
+            do {
+                try await configure(nodeB, settings: nodeA.settings, databaseSearchPath: [schema])
+                let onB = nodeB.board.subscribe(unitCode: "BAKU-1")
+                let onA = nodeA.board.subscribe(unitCode: "BAKU-1")
+                let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
+                let queue = QueueService(db: nodeA.db, board: nodeA.board)
+                _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"))
+                let called = try #require(try await queue.callNext(unit: unit, desk: 5, actor: .system("t")))
+                var b = onB.makeAsyncIterator()
+                var a = onA.makeAsyncIterator()
+                let eventB = try #require(await b.next())
+                let eventA = try #require(await a.next())
+                #expect(eventB.number == called.label && eventB.desk == 5)
+                #expect(eventA == eventB, "the calling node's own boards hear it once, too")
+            } catch {
+                try? await nodeB.asyncShutdown()
+                throw error
+            }
+            try await nodeB.asyncShutdown()
+        }
+    }
+}

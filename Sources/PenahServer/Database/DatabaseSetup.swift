@@ -1,6 +1,7 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import PostgresNIO
 import Vapor
 
 enum DatabaseSetup {
@@ -18,6 +19,7 @@ enum DatabaseSetup {
                 throw SettingsError(variable: "DATABASE_URL", problem: "cannot be parsed as a PostgreSQL URL")
             }
             configuration.searchPath = searchPath
+            app.storage[PostgresConnectionKey.self] = (configuration.coreConfiguration, searchPath?.first)
             app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: settings.databasePoolSize,
                                         sqlLogLevel: .trace), as: .psql)
         }
@@ -46,4 +48,9 @@ extension Application {
 
 extension Request {
     var sql: any SQLDatabase { db as! any SQLDatabase }
+}
+
+/// The PostgreSQL connection settings, kept for connections outside the pool (the board relay).
+struct PostgresConnectionKey: StorageKey {
+    typealias Value = (configuration: PostgresConnection.Configuration, schema: String?)
 }

@@ -1,5 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Fluent
+import SQLKit
 import Vapor
 
 /// Fans calls out to the display boards connected to this node. An event is only
@@ -13,10 +15,21 @@ final class BoardBroadcaster: Sendable {
 
     private struct Subscriber { let unitCode: String; let continuation: AsyncStream<Event>.Continuation }
     private let subscribers = NIOLockedValueBox<[UUID: Subscriber]>([:])
+    /// Set on PostgreSQL: calls then travel through `NOTIFY` to every node, this one included.
+    let relay: BoardRelay?
 
-    func announce(unitCode: String, ticket: Ticket) async {
+    init(relay: BoardRelay? = nil) { self.relay = relay }
+
+    /// Announces a committed call. Failing to announce never fails the call itself: the board
+    /// catches up on its next reload.
+    func announce(unitCode: String, ticket: Ticket, db: any Database) async {
         guard let desk = ticket.desk, let calledAt = ticket.calledAt else { return }
-        publish(unitCode: unitCode, event: Event(number: ticket.label, desk: desk, calledAt: calledAt))
+        let event = Event(number: ticket.label, desk: desk, calledAt: calledAt)
+        if let relay, let sql = db as? any SQLDatabase {
+            do { try await relay.notify(on: sql, unitCode: unitCode, event: event) } catch { publish(unitCode: unitCode, event: event) }
+        } else {
+            publish(unitCode: unitCode, event: event)
+        }
     }
 
     func publish(unitCode: String, event: Event) {

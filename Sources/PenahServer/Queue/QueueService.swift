@@ -64,7 +64,7 @@ struct QueueService {
             try await AuditLog.append(on: db, actor: actor, action: "queue.call", recordType: "ticket", recordID: id.uuidString)
             return ticket
         }
-        if let ticket { await board.announce(unitCode: unit.code, ticket: ticket) }
+        if let ticket { await board.announce(unitCode: unit.code, ticket: ticket, db: db) }
         return ticket
     }
 
@@ -92,7 +92,7 @@ struct QueueService {
                                       recordID: ticketID.uuidString)
             return ticket
         }
-        if transition == .recall || transition == .transfer { await board.announce(unitCode: unit.code, ticket: ticket) }
+        if transition == .recall || transition == .transfer { await board.announce(unitCode: unit.code, ticket: ticket, db: db) }
         return ticket
     }
 
