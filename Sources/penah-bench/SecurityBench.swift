@@ -10,3 +10,13 @@ enum SecurityBench {
         }
     }
 }
+
+/// `penah-bench queue`: the probes are in PenahServer/Benchmarks/QueueProbes.swift.
+enum QueueBench {
+    static func run() async throws {
+        try await QueueProbes.run { postgresURL in
+            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
+            return (app, { try await Bench.dispose(app, dir, schema) })
+        }
+    }
+}

@@ -128,6 +128,26 @@ struct QueueTests {
         }
     }
 
+    @Test("concurrent issuers get distinct consecutive numbers")
+    func concurrentIssue() async throws {
+        try await withPenah { app in
+            try await app.seedUnits()
+            let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
+            let service = QueueService(db: app.db, board: app.board)
+            let numbers = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        var mine: [Int] = []
+                        for _ in 0..<15 { mine.append(try await service.issue(unit: unit, priority: .standard, actor: .system("t")).number) }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0 += $1 }
+            }
+            #expect(numbers.sorted() == Array(1...120))
+        }
+    }
+
     @Test("the queue view holds ticket data only")
     func queueView() async throws {
         try await withPenah { app in

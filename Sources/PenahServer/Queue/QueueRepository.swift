@@ -32,6 +32,13 @@ struct QueueRepository {
         return updated.count == 1 ? id : nil
     }
 
+    /// Serialises ticket numbering per unit: on PostgreSQL by locking the unit's row for the rest of
+    /// the transaction; on SQLite the `BEGIN IMMEDIATE` transaction already excludes other writers.
+    func lockUnitForNumbering(unitID: UUID) async throws {
+        guard !(db is any SQLiteDatabase) else { return }
+        try await sql.raw("SELECT id FROM units WHERE id = \(bind: unitID) FOR UPDATE").run()
+    }
+
     /// The next number for the unit's series today.
     func nextNumber(unitID: UUID, day: String, series: String) async throws -> Int {
         let row = try await sql.raw("""

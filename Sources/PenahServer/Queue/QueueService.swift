@@ -30,11 +30,12 @@ struct QueueService {
     func issue(unit: Unit, priority: TicketPriority, actor: AuditActor, now: Date = Date()) async throws -> Ticket {
         let day = BakuFormat.dayKey(now)
         let unitID = try unit.requireID()
-        // The unique index on (unit, day, series, number) settles a race between two issuers; the
-        // loser takes the next number.
+        // Numbering is serialised per unit (see `lockUnitForNumbering`); the unique index on (unit,
+        // day, series, number) is the backstop, and a rare collision simply takes the next number.
         for attempt in 1...5 {
             do {
                 return try await db.writeTransaction { db in
+                    try await QueueRepository(db: db).lockUnitForNumbering(unitID: unitID)
                     let ticket = Ticket()
                     ticket.id = UUID()
                     ticket.$unit.id = unitID
