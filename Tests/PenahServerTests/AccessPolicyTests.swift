@@ -50,6 +50,7 @@ struct AccessPolicyTests {
                     case .parameter("unitCode"): parts.append(unitCode)
                     case .parameter("desk"): parts.append("1")
                     case .parameter("action"): parts.append("recall")
+                    case .parameter("code"): parts.append("BAKU-2")
                     case .parameter where isTicketRoute: parts.append(try await ticket(in: unitCode, app))
                     case .parameter: parts.append(try await app.makeStaff(.reception).user.requireID().uuidString)
                     case .anything, .catchall: parts.append("x")

@@ -184,3 +184,36 @@ struct EditAccountTests {
         }
     }
 }
+
+@Suite("Editing units")
+struct EditUnitTests {
+    @Test("an admin renames a unit and sets a shelter's places and a centre's desks; bad values change nothing")
+    func edit() async throws {
+        try await withPenah { app in
+            let admin = try await app.makeStaff(.admin)
+            let session = try await app.webSession(for: admin)
+            var headers = formHeaders
+            headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+            #expect(try await app.send(.GET, "/admin/units/BAKU-3", headers: headers).status == .ok)
+            let ok = try await app.send(.POST, "/admin/units/BAKU-3", headers: headers,
+                                        body: formBody([("csrf", session.csrf), ("name", "Bakı 3 saylı DOST mərkəzi"), ("desks", "12")]))
+            #expect(ok.status == .seeOther)
+            #expect(try await UnitService(db: app.db).find(code: "BAKU-3")?.desks == 12)
+            let shelter = try await app.send(.POST, "/admin/units/SHELTER-NGO-1", headers: headers,
+                                             body: formBody([("csrf", session.csrf), ("name", "Sığınacaq"), ("capacity", "25")]))
+            #expect(shelter.status == .seeOther)
+            #expect(try await UnitService(db: app.db).find(code: "SHELTER-NGO-1")?.capacity == 25)
+            for fields in [[("name", ""), ("desks", "3")], [("name", "X"), ("desks", "500")], [("name", "X"), ("desks", "many")]] {
+                let bad = try await app.send(.POST, "/admin/units/BAKU-3", headers: headers, body: formBody([("csrf", session.csrf)] + fields))
+                #expect(bad.status == .unprocessableEntity)
+            }
+            #expect(try await UnitService(db: app.db).find(code: "BAKU-3")?.name == "Bakı 3 saylı DOST mərkəzi")
+            let noCapacity = try await app.send(.POST, "/admin/units/SHELTER-NGO-1", headers: headers,
+                                                body: formBody([("csrf", session.csrf), ("name", "Sığınacaq"), ("capacity", "")]))
+            #expect(noCapacity.status == .unprocessableEntity)
+            #expect(try await app.send(.GET, "/admin/units/NOPE", headers: headers).status == .notFound)
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "unit.update").count()
+            #expect(audited == 2)
+        }
+    }
+}

@@ -249,5 +249,7 @@ extension Messages {
         "queue.stats.month": "Son 30 gün",
         "queue.stats.chartCaption": "Gün ərzində verilmiş biletlərin sayı, son 30 gün (cədvəldə eyni rəqəmlər).",
         "queue.stats.duration": "{m} dəq. {s} san.",
+        "admin.units.edit": "Bölmənin redaktəsi",
+        "admin.units.desks": "Masaların sayı",
     ]
 }

@@ -249,5 +249,7 @@ extension Messages {
         "queue.stats.month": "Last 30 days",
         "queue.stats.chartCaption": "Tickets issued per day over the last 30 days (the same figures are in the table).",
         "queue.stats.duration": "{m} min {s} s",
+        "admin.units.edit": "Edit unit",
+        "admin.units.desks": "Desks",
     ]
 }

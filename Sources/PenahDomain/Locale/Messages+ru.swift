@@ -249,5 +249,7 @@ extension Messages {
         "queue.stats.month": "Последние 30 дней",
         "queue.stats.chartCaption": "Число выданных талонов по дням за 30 дней (те же цифры в таблице).",
         "queue.stats.duration": "{m} мин {s} с",
+        "admin.units.edit": "Изменение подразделения",
+        "admin.units.desks": "Число столов",
     ]
 }

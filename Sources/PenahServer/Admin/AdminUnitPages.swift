@@ -7,6 +7,57 @@ struct AdminUnitPages: RouteCollection {
         let admin = routes.grouped("admin")
         admin.get("units", use: units).access(.action(.manageUnits))
         admin.post("units", use: createUnit).access(.action(.manageUnits))
+        admin.get("units", ":code", use: editForm).access(.action(.manageUnits))
+        admin.post("units", ":code", use: saveEdit).access(.action(.manageUnits))
+    }
+
+    struct EditContext: Encodable {
+        let page: PageFrame
+        let code: String
+        let kindKey: String
+        let isShelter: Bool
+        let servesVisitors: Bool
+        var form: [String: String]
+        var problems: [ErrorPageContext.FieldLine] = []
+    }
+
+    struct EditForm: Content {
+        var name: String?
+        var capacity: String?
+        var desks: String?
+    }
+
+    @Sendable func editForm(_ req: Request) async throws -> Response {
+        guard let unit = try await UnitService(db: req.db).find(code: req.parameters.get("code") ?? "") else { throw Abort(.notFound) }
+        let form = ["name": unit.name, "capacity": unit.capacity.map(String.init) ?? "", "desks": String(unit.desks)]
+        return try await renderEdit(req, unit, form: form, problems: [], status: .ok)
+    }
+
+    @Sendable func saveEdit(_ req: Request) async throws -> Response {
+        let service = UnitService(db: req.db)
+        guard let unit = try await service.find(code: req.parameters.get("code") ?? "") else { throw Abort(.notFound) }
+        let form = (try? req.content.decode(EditForm.self)) ?? EditForm()
+        let values = ["name": form.name ?? "", "capacity": form.capacity ?? "", "desks": form.desks ?? ""].mapValues { String($0.prefix(200)) }
+        func number(_ text: String?, _ field: String) throws -> Int? {
+            let trimmed = text?.trimmingCharacters(in: .whitespaces) ?? ""
+            if trimmed.isEmpty { return nil }
+            guard let value = Int(trimmed) else { throw ValidationProblems([.init(field: field, code: "invalidValue")]) }
+            return value
+        }
+        do {
+            try await service.update(code: unit.code, name: form.name ?? "", capacity: try number(form.capacity, "capacity"),
+                                     desks: try number(form.desks, "desks"), actor: req.auditActor)
+        } catch let validation as ValidationProblems {
+            return try await renderEdit(req, unit, form: values, problems: validation.problems, status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/admin/units", redirectType: .normal)
+    }
+
+    private func renderEdit(_ req: Request, _ unit: Unit, form: [String: String], problems: [FieldProblem], status: HTTPStatus) async throws -> Response {
+        let context = EditContext(page: req.staffFrame(titleKey: "admin.units.edit"), code: unit.code, kindKey: "unit.kind.\(unit.kindCode)",
+                                  isShelter: unit.kind == .shelter, servesVisitors: unit.kind?.servesVisitors == true, form: form,
+                                  problems: problems.map { .init(field: $0.field, messageKey: $0.messageKey) })
+        return try await req.view.render("admin-unit-edit", context).encodeResponse(status: status, for: req)
     }
 
     struct UnitsContext: Encodable {

@@ -37,6 +37,25 @@ struct UnitService {
         return unit
     }
 
+    /// Renames a unit and sets its places (shelters) or desks (serving units). Audited.
+    func update(code: String, name: String, capacity: Int?, desks: Int?, actor: AuditActor) async throws {
+        guard let unit = try await find(code: code), let kind = unit.kind else { throw Abort(.notFound) }
+        // The same rules as creation; the parent does not change here.
+        let draft = UnitDraft(code: code, kind: kind, name: name, parentKind: nil, hasParentCode: false, capacity: capacity)
+        var problems = draft.problems().filter { $0.field != "parent" }
+        if let desks, !kind.servesVisitors || !(1...99).contains(desks) {
+            problems.append(FieldProblem(field: "desks", code: kind.servesVisitors ? "outOfRange" : "invalidValue"))
+        }
+        guard problems.isEmpty else { throw ValidationProblems(problems) }
+        try await db.writeTransaction { db in
+            unit.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            unit.capacity = capacity
+            if kind.servesVisitors { unit.deskCount = desks }
+            try await unit.update(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "unit.update", recordType: "unit", recordID: unit.id?.uuidString)
+        }
+    }
+
     func find(code: String) async throws -> Unit? {
         try await Unit.query(on: db).filter(\.$code == code).first()
     }
