@@ -217,3 +217,34 @@ struct BoardRelayTests {
         }
     }
 }
+
+@Suite("Idempotency-Key")
+struct IdempotencyTests {
+    @Test("the same key and body give the first answer again; a different body is 422; other callers are separate")
+    func replay() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            var headers = HTTPHeaders.bearer(try await app.token(for: staff))
+            headers.add(name: .contentType, value: "application/json")
+            headers.add(name: "Idempotency-Key", value: "kiosk-7-0001")
+            let first = try await app.send(.POST, "/api/v1/units/BAKU-1/tickets", headers: headers, body: ByteBuffer(string: "{}"))
+            let again = try await app.send(.POST, "/api/v1/units/BAKU-1/tickets", headers: headers, body: ByteBuffer(string: "{}"))
+            #expect(first.status == .created && again.status == .created)
+            #expect(first.body.string == again.body.string)
+            #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(try await Ticket.query(on: app.db).count() == 1)
+            let different = try await app.send(.POST, "/api/v1/units/BAKU-1/tickets", headers: headers,
+                                               body: ByteBuffer(string: "{\"priority\":\"priority\"}"))
+            #expect(different.status == .unprocessableEntity)
+            var colleague = HTTPHeaders.bearer(try await app.token(for: try await app.makeStaff(.reception)))
+            colleague.add(name: .contentType, value: "application/json")
+            colleague.add(name: "Idempotency-Key", value: "kiosk-7-0001")
+            let theirs = try await app.send(.POST, "/api/v1/units/BAKU-1/tickets", headers: colleague, body: ByteBuffer(string: "{}"))
+            #expect(theirs.status == .created && theirs.body.string != first.body.string)
+            headers.replaceOrAdd(name: "Idempotency-Key", value: String(repeating: "k", count: 500))
+            let tooLong = try await app.send(.POST, "/api/v1/units/BAKU-1/tickets", headers: headers, body: ByteBuffer(string: "{}"))
+            #expect(tooLong.status == .unprocessableEntity)
+            #expect(try await Ticket.query(on: app.db).count() == 2)
+        }
+    }
+}

@@ -251,5 +251,6 @@ extension Messages {
         "queue.stats.duration": "{m} dəq. {s} san.",
         "admin.units.edit": "Bölmənin redaktəsi",
         "admin.units.desks": "Masaların sayı",
+        "error.idempotencyKeyReused": "Bu Idempotency-Key başqa sorğu üçün artıq istifadə olunub.",
     ]
 }

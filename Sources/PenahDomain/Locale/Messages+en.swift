@@ -251,5 +251,6 @@ extension Messages {
         "queue.stats.duration": "{m} min {s} s",
         "admin.units.edit": "Edit unit",
         "admin.units.desks": "Desks",
+        "error.idempotencyKeyReused": "This Idempotency-Key was already used for a different request.",
     ]
 }

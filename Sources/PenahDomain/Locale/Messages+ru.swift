@@ -251,5 +251,6 @@ extension Messages {
         "queue.stats.duration": "{m} мин {s} с",
         "admin.units.edit": "Изменение подразделения",
         "admin.units.desks": "Число столов",
+        "error.idempotencyKeyReused": "Этот Idempotency-Key уже использован для другого запроса.",
     ]
 }

@@ -11,5 +11,6 @@ enum PenahMigrations {
         CreateSessions(),
         CreateVaultKeys(),
         CreateTickets(),
+        CreateIdempotentResponses(),
     ]
 }

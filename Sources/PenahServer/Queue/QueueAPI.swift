@@ -6,7 +6,7 @@ import Vapor
 struct QueueAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let units = routes.grouped("api", "v1", "units", ":unitCode")
-        units.post("tickets", use: issue).access(.action(.issueTicket))
+        units.grouped(IdempotencyMiddleware()).post("tickets", use: issue).access(.action(.issueTicket))
         units.get("queue", use: queue).access(.action(.viewQueue))
         units.post("desks", ":desk", "call-next", use: callNext).access(.action(.operateDesk))
         let tickets = routes.grouped("api", "v1", "tickets", ":id")
