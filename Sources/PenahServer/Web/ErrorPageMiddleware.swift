@@ -13,7 +13,6 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             let description = ErrorDescription(error)
             if description.status.code >= 500 {
                 request.logger.error("unhandled error", metadata: ["type": .string(String(reflecting: type(of: error)))])
-                request.logger.debug("unhandled error detail: \(String(reflecting: error))")
             }
             let response = request.wantsProblemJSON
                 ? problemResponse(description, for: request)
