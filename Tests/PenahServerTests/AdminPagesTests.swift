@@ -8,13 +8,9 @@ import VaporTesting
 
 @Suite("Admin pages, enrolment and the auditor's pages")
 struct AdminPagesTests {
-    /// A signed-in browser for a role: cookie header and CSRF token.
     func browser(_ app: Application, _ role: Role) async throws -> (TestStaff, HTTPHeaders, String) {
-        let staff = try await app.makeStaff(role)
-        let session = try await app.webSession(for: staff)
-        var headers = formHeaders
-        headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
-        return (staff, headers, session.csrf)
+        let browser = try await app.browser(role)
+        return (browser.staff, browser.headers, browser.csrf)
     }
 
     func enrolmentCode(in html: String) -> String? {
@@ -160,10 +156,8 @@ struct EditAccountTests {
     @Test("a change of role ends the person's sessions; a rename does not")
     func privilegeChange() async throws {
         try await withPenah { app in
-            let admin = try await app.makeStaff(.admin)
-            let session = try await app.webSession(for: admin)
-            var headers = formHeaders
-            headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+            let admin = try await app.browser(.admin)
+            let (headers, session) = (admin.headers, admin)
             let person = try await app.makeStaff(.reception)
             let id = try person.user.requireID()
             let token = try await app.token(for: person)
@@ -190,10 +184,8 @@ struct EditUnitTests {
     @Test("an admin renames a unit and sets a shelter's places and a centre's desks; bad values change nothing")
     func edit() async throws {
         try await withPenah { app in
-            let admin = try await app.makeStaff(.admin)
-            let session = try await app.webSession(for: admin)
-            var headers = formHeaders
-            headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+            let admin = try await app.browser(.admin)
+            let (headers, session) = (admin.headers, admin)
             #expect(try await app.send(.GET, "/admin/units/BAKU-3", headers: headers).status == .ok)
             let ok = try await app.send(.POST, "/admin/units/BAKU-3", headers: headers,
                                         body: formBody([("csrf", session.csrf), ("name", "Bakı 3 saylı DOST mərkəzi"), ("desks", "12")]))

@@ -9,11 +9,8 @@ import VaporTesting
 @Suite("Desk and kiosk pages")
 struct QueuePagesTests {
     func browser(_ app: Application, unit: String = "BAKU-1") async throws -> (HTTPHeaders, String) {
-        let staff = try await app.makeStaff(.reception, unit: unit)
-        let session = try await app.webSession(for: staff)
-        var headers = formHeaders
-        headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
-        return (headers, session.csrf)
+        let browser = try await app.browser(.reception, unit: unit)
+        return (browser.headers, browser.csrf)
     }
 
     @Test("the kiosk prints a neutral ticket; the desk issues, calls, starts and finishes through forms")

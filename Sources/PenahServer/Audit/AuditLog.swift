@@ -34,6 +34,7 @@ enum AuditLog {
         // UPDATE first: it takes the row's write lock before anything is read (no lock upgrade).
         // The first event of a unit creates the head; a concurrent creator makes that a no-op.
         func advance() async throws -> (any SQLRow)? {
+            // Raw SQL because Fluent has no UPDATE … RETURNING; the value is bound, never spliced.
             try await sql.raw("UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = \(bind: chain) RETURNING seq, hash").first()
         }
         var advanced = try await advance()
@@ -103,6 +104,7 @@ enum AuditLog {
             var lastSeq = 0
             var intact = true
             pages: while true {
+                // Raw rows, not Fluent models: building models costs more than hashing. Values are bound.
                 let rows = try await sql.raw("""
                     SELECT id, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type, record_id,
                            outcome, request_id, address, prev_hash, hash

@@ -10,6 +10,7 @@ extension Database {
         guard self is any SQLiteDatabase else { return try await transaction(body) }
         return try await withConnection { connection in
             let sql = connection as! any SQLDatabase
+            // Raw statements: Fluent can only begin a deferred transaction. No values are involved.
             try await sql.raw("BEGIN IMMEDIATE").run()
             do {
                 let result = try await body(connection)

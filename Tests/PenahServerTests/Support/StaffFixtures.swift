@@ -58,6 +58,24 @@ extension Application {
     }
 }
 
+/// A signed-in browser for form posts: the staff member, headers carrying the session cookie and a
+/// form content type, and the session's CSRF token.
+struct TestBrowser {
+    let staff: TestStaff
+    let headers: HTTPHeaders
+    let csrf: String
+}
+
+extension Application {
+    func browser(_ role: Role, unit: String? = nil) async throws -> TestBrowser {
+        let staff = try await makeStaff(role, unit: unit)
+        let session = try await webSession(for: staff)
+        var headers = formHeaders
+        headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+        return TestBrowser(staff: staff, headers: headers, csrf: session.csrf)
+    }
+}
+
 extension HTTPHeaders {
     static func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
     static func session(_ cookie: String) -> HTTPHeaders { ["Cookie": "penah_session=\(cookie)"] }
