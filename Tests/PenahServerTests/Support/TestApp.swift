@@ -8,15 +8,17 @@ import VaporTesting
 /// Which database the suite runs against: `PENAH_TEST_DATABASE=sqlite` (default) or `postgres`, the
 /// latter with `PENAH_TEST_POSTGRES_URL`. `scripts/test` runs the suite once for each.
 enum TestDatabase {
-    static var isPostgres: Bool { ProcessInfo.processInfo.environment["PENAH_TEST_DATABASE"] == "postgres" }
+    // Read once: thousands of concurrent reads of the process environment gain nothing, and a CI
+    // run once saw a garbled DATABASE_URL under that load.
+    static let isPostgres: Bool = ProcessInfo.processInfo.environment["PENAH_TEST_DATABASE"] == "postgres"
 
-    static var postgresURL: String {
+    static let postgresURL: String = {
         guard let url = ProcessInfo.processInfo.environment["PENAH_TEST_POSTGRES_URL"] else {
             // Fail loudly: a suite asked to run on PostgreSQL must not quietly use SQLite.
             fatalError("PENAH_TEST_DATABASE=postgres needs PENAH_TEST_POSTGRES_URL")
         }
         return url
-    }
+    }()
 }
 
 /// A configured application on a database of its own (a temporary SQLite file, or a fresh
@@ -33,11 +35,13 @@ func withPenah<T>(
     if TestDatabase.isPostgres { env["DATABASE_URL"] = TestDatabase.postgresURL }
     env.merge(extra) { $1 }
 
+    let settings = try Settings.load(environment: env, isProduction: false)
     await TestSlots.shared.acquire()
     let app = try await Application.make(.testing)
+    var configured = false
     do {
-        let settings = try Settings.load(environment: env, isProduction: false)
         try await configure(app, settings: settings, databaseSearchPath: TestDatabase.isPostgres ? [String(schema)] : nil)
+        configured = true
         if TestDatabase.isPostgres { try await app.sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
         try await app.autoMigrate()
         let result = try await body(app)
@@ -48,7 +52,8 @@ func withPenah<T>(
     } catch {
         // PSQLError hides its detail from `description`; a failing test should show it.
         Issue.record("\(String(reflecting: error))")
-        try? await cleanUp(app, schema: String(schema), directory: directory)
+        // Without a configured database, `app.sql` would trap and take the whole suite down.
+        if configured { try? await cleanUp(app, schema: String(schema), directory: directory) }
         try? await app.asyncShutdown()
         await TestSlots.shared.release()
         throw error
