@@ -15,10 +15,19 @@ public enum Action: String, CaseIterable, Sendable {
     case operateDesk
     case viewQueue
     case viewQueueStats
+    case registerCase
+    case readCase
+    case uploadDocument
+    case readDocument
+    case writeAssessment
+    case decideCase
+    case refuseCase
+    case readCaseAccessLog
 }
 
 /// The single table of role × action → scope. Absent means "not allowed" (answered as 404).
-/// `admin` and `auditor` have no action that reads case content.
+/// `admin` and `auditor` have no action that reads case content (the auditor reads who touched a
+/// case, never what it says).
 public enum AccessPolicy {
     public static let table: [Role: [Action: Scope]] = {
         let everyStaffRole: [Action: Scope] = [.staffHome: .own, .signOut: .own, .readApiDescription: .all, .listUnits: .all]
@@ -28,6 +37,13 @@ public enum AccessPolicy {
         table[.auditor]?.merge([.verifyAudit: .all, .readAudit: .all, .viewMetrics: .all]) { $1 }
         table[.reception]?.merge([.issueTicket: .unit, .operateDesk: .unit, .viewQueue: .unit]) { $1 }
         table[.supervisor]?.merge([.viewQueue: .unit, .viewQueueStats: .unit]) { $1 }
+        // Cases. Reception and the call centre register and see the case, never the interview.
+        let caseWork: [Action: Scope] = [.registerCase: .unit, .readCase: .unit, .uploadDocument: .unit, .readDocument: .unit]
+        for role in [Role.reception, .callCentre, .lawyer, .psychologist] { table[role]?.merge(caseWork) { $1 } }
+        for role in [Role.lawyer, .psychologist] { table[role]?.merge([.writeAssessment: .unit, .decideCase: .unit]) { $1 } }
+        table[.lawyer]?.merge([.refuseCase: .unit]) { $1 }
+        table[.supervisor]?.merge([.readCase: .region, .readDocument: .region, .refuseCase: .region, .readCaseAccessLog: .region]) { $1 }
+        table[.auditor]?.merge([.readCaseAccessLog: .all]) { $1 }
         table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all]
         return table
     }()

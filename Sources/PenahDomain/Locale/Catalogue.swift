@@ -4,7 +4,11 @@
 public struct Catalogue: Sendable {
     public let messages: [Language: [String: String]]
 
-    public static let shared = Catalogue(messages: [.az: Messages.az, .ru: Messages.ru, .en: Messages.en])
+    public static let shared = Catalogue(messages: [
+        .az: Messages.az.merging(Messages.casesAz) { $1 },
+        .ru: Messages.ru.merging(Messages.casesRu) { $1 },
+        .en: Messages.en.merging(Messages.casesEn) { $1 },
+    ])
 
     /// The translation, or the key itself so that a missing entry is visible (and caught by tests)
     /// rather than silently blank.

@@ -12,5 +12,7 @@ enum PenahMigrations {
         CreateVaultKeys(),
         CreateTickets(),
         CreateIdempotentResponses(),
+        CreateCases(),
+        CreateCaseWork(),
     ]
 }

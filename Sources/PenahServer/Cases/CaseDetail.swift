@@ -1,0 +1,110 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// The case as the caller's role may see it (`GET /api/v1/cases/{id}` and the case page). Opening
+/// it reads personal data, so every view is audited, in the same transaction as the read.
+struct CaseDetail: Content {
+    struct Applicant: Content { let kind: String; let name: String?; let organisation: String?; let relationship: String?; let authorityDocument: String? }
+    struct Victim: Content {
+        let firstName: String; let lastName: String; let patronymic: String?; let birthDate: String; let sex: String
+        let residence: String; let fin: String?; let documentType: String; let documentNumber: String; let phone: String?
+        let address: String?; let preferredLanguage: String?; let interpreterNeeded: Bool; let minor: Bool
+    }
+    struct Consent: Content { let services: Bool; let referral: Bool; let capturedAs: String; let witnessedBy: String? }
+    struct Document: Content { let id: UUID; let kind: String; let contentType: String; let sha256: String; let size: Int; let uploadedAt: Date }
+    struct Section: Content {
+        let section: String; let violenceForms: [String]; let relationship: String?; let riskFactors: [String]
+        let needs: [String]; let facts: AssessmentFacts; let notes: String?; let updatedAt: Date
+    }
+    struct Decision: Content {
+        let needsRehabilitation: Bool; let services: [String]; let riskLevel: String; let screenedRiskLevel: String
+        let riskReason: String?; let safeContact: SafeContact?; let lawyerSignedAt: Date?; let psychologistSignedAt: Date?; let inEffect: Bool
+    }
+    struct Refusal: Content { let ground: String; let explanation: String; let answeredVia: String; let language: String; let refusedAt: Date? }
+
+    let id: UUID
+    let number: String
+    let pseudonym: String
+    let status: String
+    let unitCode: String
+    let channel: String
+    let ticketId: UUID?
+    let eligible: Bool
+    let registeredAt: Date
+    let applicant: Applicant
+    let victim: Victim
+    let consent: Consent
+    let documents: [Document]
+    /// No act confirming the violence is on file yet: it does not stop the interview.
+    let actOutstanding: Bool
+    /// Present only for roles that see the interview.
+    let assessments: [Section]?
+    let screenedRiskLevel: String?
+    let decision: Decision?
+    let refusal: Refusal?
+    let clocks: [CaseClocks.View]
+    let duplicates: [CaseRegistration.Duplicate]
+}
+
+extension CaseDetail {
+    static func load(caseID: UUID?, staff: StaffContext, actor: AuditActor, on db: any Database, vault: IdentityVault,
+                     standards: TimeStandards, now: Date = Date()) async throws -> CaseDetail {
+        let (record, scope) = try await CaseScope.find(caseID, for: staff, .readCase, on: db)
+        let id = try record.requireID()
+        let identity = try await CaseIdentity.open(record, vault: vault)
+        let unit = try await Unit.find(record.$unit.id, on: db)
+        let documents = try await CaseDocument.query(on: db).filter(\.$caseID == id).sort(\.$uploadedAt).all()
+        let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == id).sort(\.$sectionCode).all()
+        let decisionRow = try await CaseDecision.query(on: db).filter(\.$caseID == id).first()
+        let index = try await CaseIdentity.indexEntries(of: identity, vault: vault)
+        let duplicates = try await CaseIdentity.duplicates(of: index, excluding: id, scope: scope, on: db)
+        let seesInterview = CaseRules.seesInterview(staff.role)
+
+        var assessments: [Section]?
+        if seesInterview {
+            assessments = []
+            for row in sections {
+                let notes = try await row.notes.asyncMap { try await vault.openText($0, field: "case.notes") }
+                let facts = (try? JSONDecoder().decode(AssessmentFacts.self, from: Data(row.facts.utf8))) ?? AssessmentFacts(.empty)
+                assessments?.append(Section(section: row.sectionCode, violenceForms: ViolenceForm.list(row.violenceForms).map(\.rawValue),
+                                            relationship: row.relationship, riskFactors: RiskFactor.list(row.riskFactors).map(\.rawValue),
+                                            needs: Need.list(row.needs).map(\.rawValue), facts: facts, notes: notes, updatedAt: row.updatedAt))
+            }
+        }
+        var decision: Decision?
+        if let row = decisionRow {
+            let contact = try await row.safeContact.asyncMap { try JSONDecoder().decode(SafeContact.self, from: try await vault.open($0, field: "case.safeContact")) }
+            let reason = seesInterview ? try await row.riskReason.asyncMap { try await vault.openText($0, field: "case.riskReason") } : nil
+            decision = Decision(needsRehabilitation: row.needsRehabilitation, services: Service.list(row.services).map(\.rawValue),
+                                riskLevel: row.riskLevel, screenedRiskLevel: row.screenedLevel, riskReason: reason, safeContact: contact,
+                                lawyerSignedAt: row.lawyerSignedAt, psychologistSignedAt: row.psychologistSignedAt, inEffect: row.isSigned)
+        }
+        var refusal: Refusal?
+        if let sealed = record.refusal {
+            refusal = Refusal(ground: CaseRefusal.ground, explanation: try await vault.openText(sealed, field: "case.refusal"),
+                              answeredVia: record.refusalAnsweredVia ?? AnswerChannel.inPerson.rawValue,
+                              language: record.refusalLanguage ?? Language.az.rawValue, refusedAt: record.concludedAt)
+        }
+        try await db.writeTransaction { db in
+            try await AuditLog.append(on: db, actor: actor, action: "case.read", recordType: "case", recordID: id.uuidString)
+        }
+        return CaseDetail(
+            id: id, number: record.number, pseudonym: record.pseudonym, status: record.statusCode, unitCode: unit?.code ?? "",
+            channel: record.channelCode, ticketId: record.ticketID, eligible: record.eligible, registeredAt: record.registeredAt,
+            applicant: Applicant(kind: record.applicantKindCode, name: identity.applicantName, organisation: identity.applicantOrganisation,
+                                 relationship: identity.applicantRelationship, authorityDocument: identity.authorityDocument),
+            victim: Victim(firstName: identity.firstName, lastName: identity.lastName, patronymic: identity.patronymic,
+                           birthDate: identity.birthDate, sex: record.sexCode, residence: record.residenceCode, fin: identity.fin,
+                           documentType: identity.documentType.rawValue, documentNumber: identity.documentNumber, phone: identity.phone,
+                           address: identity.address, preferredLanguage: record.preferredLanguage, interpreterNeeded: record.interpreterNeeded,
+                           minor: record.minor),
+            consent: Consent(services: record.consentServices, referral: record.consentReferral, capturedAs: record.consentCapturedAs,
+                             witnessedBy: identity.consentWitness),
+            documents: documents.map { Document(id: $0.id!, kind: $0.kindCode, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
+            actOutstanding: !documents.contains { $0.kind?.confirmsViolence == true },
+            assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? CaseInterview.screenedLevel(sections).rawValue : nil,
+            decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, now: now), duplicates: duplicates)
+    }
+}

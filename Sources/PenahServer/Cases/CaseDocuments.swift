@@ -1,0 +1,90 @@
+import Crypto
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Documents on a case (card field 21, CONTRACT.md uploads): PDF, JPEG or PNG by their content,
+/// at most 10 MB, sealed with the identity vault and written under `PENAH_DATA_DIR/documents`.
+/// Every upload and every download is audited.
+struct CaseDocuments {
+    let db: any Database
+    let vault: IdentityVault
+    let directory: URL
+
+    static let maxBytes = 10 * 1024 * 1024
+
+    enum FileType: String { case pdf = "application/pdf", jpeg = "image/jpeg", png = "image/png" }
+
+    /// The type the bytes really are; a name or a declared type proves nothing.
+    static func sniff(_ data: Data) -> FileType? {
+        if data.starts(with: Array("%PDF-".utf8)) { return .pdf }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        return nil
+    }
+
+    func upload(kind: String, data: Data, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> CaseDocument {
+        let (record, _) = try await CaseScope.find(caseID, for: staff, .uploadDocument, on: db)
+        guard let kind = DocumentKind(rawValue: kind) else { throw ValidationProblems([.init(field: "kind", code: "invalidValue")]) }
+        guard data.count <= Self.maxBytes else { throw Abort(.payloadTooLarge) }
+        guard !data.isEmpty else { throw ValidationProblems([.init(field: "file", code: "required")]) }
+        guard let type = Self.sniff(data) else { throw ValidationProblems([.init(field: "file", code: "fileTypeNotAllowed")]) }
+        guard record.status != .refused else { throw Abort(.conflict) }
+
+        let document = CaseDocument()
+        document.id = UUID()
+        document.caseID = record.id!
+        document.kindCode = kind.rawValue
+        document.contentType = type.rawValue
+        document.sha256 = Hex.encode(SHA256.hash(data: data))
+        document.size = data.count
+        document.uploadedBy = staff.userID
+        document.uploadedAt = now
+        let file = try fileURL(document.id!)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Data(try await vault.seal(data, field: "case.document").utf8).write(to: file, options: .atomic)
+        do {
+            try await db.writeTransaction { db in
+                try await document.create(on: db)
+                try await AuditLog.append(on: db, actor: actor, action: "case.document.upload", recordType: "case", recordID: record.id?.uuidString)
+            }
+        } catch {
+            // Nothing half-written: without its row, the sealed file must not stay behind.
+            try? FileManager.default.removeItem(at: file)
+            throw error
+        }
+        return document
+    }
+
+    /// The document's bytes, after the read is audited.
+    func download(documentID: UUID?, caseID: UUID?, staff: StaffContext, actor: AuditActor) async throws -> (CaseDocument, Data) {
+        let (record, _) = try await CaseScope.find(caseID, for: staff, .readDocument, on: db)
+        guard let documentID, let document = try await CaseDocument.find(documentID, on: db), document.caseID == record.id else {
+            throw Abort(.notFound)
+        }
+        let sealed = try String(contentsOf: try fileURL(documentID), encoding: .utf8)
+        let data = try await vault.open(sealed, field: "case.document")
+        try await db.writeTransaction { db in
+            try await AuditLog.append(on: db, actor: actor, action: "case.document.read", recordType: "case", recordID: record.id?.uuidString)
+        }
+        return (document, data)
+    }
+
+    /// A path made only from a UUID: nothing from the request reaches the file system.
+    private func fileURL(_ id: UUID) throws -> URL {
+        directory.appendingPathComponent(id.uuidString.lowercased() + ".sealed")
+    }
+
+    /// An act confirming the violence is on file (the placement request needs one, or an override).
+    static func hasConfirmingAct(caseID: UUID, on db: any Database) async throws -> Bool {
+        let kinds = DocumentKind.allCases.filter(\.confirmsViolence).map(\.rawValue)
+        return try await CaseDocument.query(on: db).filter(\.$caseID == caseID).filter(\.$kindCode ~~ kinds).count() > 0
+    }
+}
+
+extension Request {
+    var caseDocuments: CaseDocuments {
+        CaseDocuments(db: db, vault: vault, directory: application.settings.dataDirectory.appendingPathComponent("documents", isDirectory: true))
+    }
+}

@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import PenahDomain
+
+/// The sealed identity of a case and its blind indexes. One place decides how each identifier is
+/// normalised, so registration and search always agree.
+enum CaseIdentity {
+    static let field = "case.identity"
+
+    enum IndexField: String { case fin, phone, document, name }
+
+    static func normalised(of identity: VictimIdentity) -> [(IndexField, String)] {
+        var values: [(IndexField, String)] = []
+        if let fin = identity.fin { values.append((.fin, fin)) }
+        if let phone = identity.phone { values.append((.phone, phone)) }
+        values.append((.document, identity.documentNumber))
+        let words = [identity.firstName, identity.lastName, identity.patronymic].compactMap { $0 }.flatMap(AzText.wordKeys)
+        for word in Set(words) { values.append((.name, word)) }
+        return values
+    }
+
+    static func indexEntries(of identity: VictimIdentity, vault: IdentityVault) async throws -> [(String, String)] {
+        var entries: [(String, String)] = []
+        for (field, value) in normalised(of: identity) {
+            entries.append((field.rawValue, try await vault.blindIndex(value, field: "case.\(field.rawValue)")))
+        }
+        return entries
+    }
+
+    static func hash(_ value: String, _ field: IndexField, vault: IdentityVault) async throws -> String {
+        try await vault.blindIndex(value, field: "case.\(field.rawValue)")
+    }
+
+    /// Other cases sharing this FIN or phone, anywhere. Outside the scope only the unit is told.
+    static func duplicates(of index: [(String, String)], excluding caseID: UUID? = nil, scope: CaseScope,
+                           on db: any Database) async throws -> [CaseRegistration.Duplicate] {
+        let keys = index.filter { $0.0 == IndexField.fin.rawValue || $0.0 == IndexField.phone.rawValue }
+        guard !keys.isEmpty else { return [] }
+        let matches = try await CaseIndexEntry.query(on: db).group(.or) { group in
+            for (field, hash) in keys { group.group(.and) { $0.filter(\.$field == field).filter(\.$hash == hash) } }
+        }.limit(50).all()
+        let caseIDs = Set(matches.map(\.caseID)).subtracting([caseID].compactMap { $0 })
+        guard !caseIDs.isEmpty else { return [] }
+        let cases = try await CaseRecord.query(on: db).filter(\.$id ~~ Array(caseIDs)).with(\.$unit).all()
+        return cases.map { record in
+            let visible = scope.covers(record)
+            return CaseRegistration.Duplicate(unitCode: record.unit.code, caseId: visible ? record.id : nil, number: visible ? record.number : nil)
+        }.sorted { ($0.unitCode, $0.number ?? "") < ($1.unitCode, $1.number ?? "") }
+    }
+
+    static func open(_ record: CaseRecord, vault: IdentityVault) async throws -> VictimIdentity {
+        try JSONDecoder().decode(VictimIdentity.self, from: try await vault.open(record.identity, field: field))
+    }
+}

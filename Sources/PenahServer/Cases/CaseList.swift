@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Worklists and search (`GET /api/v1/cases?status=&q=`): newest first, case number and initials
+/// only — the full identity is on the case page. `q` matches exactly a case number, a pseudonym, a
+/// FIN, a phone or whole name words (every word must match), through the blind indexes.
+struct CaseList {
+    let db: any Database
+    let vault: IdentityVault
+    let standards: TimeStandards
+
+    struct Query: Sendable {
+        var status: CaseStatus?
+        var text: String?
+        var mine = false
+        var overdue = false
+        var limit = 50
+        var cursor: String?
+    }
+
+    struct Item: Content {
+        let id: UUID
+        let number: String
+        let initials: String
+        let status: String
+        let unitCode: String
+        let registeredAt: Date
+        let overdue: Bool
+        let clocks: [CaseClocks.View]
+    }
+
+    struct Page: Content { let items: [Item]; let nextCursor: String? }
+
+    func list(_ query: Query, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> Page {
+        let scope = try await CaseScope.resolve(staff, .readCase, on: db)
+        var builder = scope.apply(CaseRecord.query(on: db))
+        if query.mine {
+            builder = builder.group(.or) { $0.filter(\.$registeredBy == staff.userID).filter(\.$lawyerID == staff.userID).filter(\.$psychologistID == staff.userID) }
+        }
+        if let status = query.status { builder = builder.filter(\.$statusCode == status.rawValue) }
+        if query.overdue { builder = overdueOnly(builder, now: now) }
+        if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+            let ids = try await matches(text)
+            if ids.isEmpty { return Page(items: [], nextCursor: nil) }
+            builder = builder.filter(\.$id ~~ Array(ids))
+        }
+        if let cursor = query.cursor {
+            guard let (time, id) = Self.decodeCursor(cursor) else { throw ValidationProblems([.init(field: "cursor", code: "invalidValue")]) }
+            builder = builder.group(.or) { $0.filter(\.$registeredAt < time).group(.and) { $0.filter(\.$registeredAt == time).filter(\.$id < id) } }
+        }
+        let limit = max(1, min(query.limit, 200))
+        let rows = try await builder.sort(\.$registeredAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let page = Array(rows.prefix(limit))
+        let units = try await Unit.query(on: db).filter(\.$id ~~ Array(Set(page.map { $0.$unit.id }))).all()
+        let codes = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.code) })
+        var items: [Item] = []
+        for record in page {
+            let clocks = CaseClocks.views(record, standards: standards, now: now)
+            items.append(Item(id: record.id!, number: record.number, initials: try await CaseIdentity.open(record, vault: vault).initials,
+                              status: record.statusCode, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
+                              overdue: clocks.contains { $0.overdue && $0.stoppedAt == nil }, clocks: clocks))
+        }
+        if query.text != nil {
+            // A search looks into identity: who searched is audited (never what was typed).
+            try await db.writeTransaction { db in
+                try await AuditLog.append(on: db, actor: actor, action: "case.search", recordType: "case", recordID: nil)
+            }
+        }
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.registeredAt, $0.id!) } : nil
+        return Page(items: items, nextCursor: next)
+    }
+
+    /// Case ids matching the text under any of the contract's readings.
+    private func matches(_ text: String) async throws -> Set<UUID> {
+        guard text.count <= 200 else { throw ValidationProblems([.init(field: "q", code: "tooLong")]) }
+        var found: Set<UUID> = []
+        if CaseNumber.looksLikeOne(text) {
+            found.formUnion(try await CaseRecord.query(on: db).filter(\.$number == text.uppercased()).all().compactMap(\.id))
+        }
+        if let pseudonym = Pseudonym.normalise(text) {
+            found.formUnion(try await CaseRecord.query(on: db).filter(\.$pseudonym == pseudonym).all().compactMap(\.id))
+        }
+        if let fin = FIN(text) { found.formUnion(try await indexed(.fin, fin.value)) }
+        if let phone = PhoneNumber(text)?.e164 ?? RegistrationRules.internationalPhone(text) { found.formUnion(try await indexed(.phone, phone)) }
+        let words = Set(AzText.wordKeys(text))
+        if !words.isEmpty, words.count <= 6 {
+            var common: Set<UUID>?
+            for word in words {
+                let ids = try await indexed(.name, word)
+                common = common.map { $0.intersection(ids) } ?? ids
+                if common?.isEmpty == true { break }
+            }
+            found.formUnion(common ?? [])
+        }
+        return found
+    }
+
+    private func indexed(_ field: CaseIdentity.IndexField, _ value: String) async throws -> Set<UUID> {
+        let hash = try await CaseIdentity.hash(value, field, vault: vault)
+        return Set(try await CaseIndexEntry.query(on: db).filter(\.$field == field.rawValue).filter(\.$hash == hash).limit(1_000).all().map(\.caseID))
+    }
+
+    /// Cases with a clock past its standard and still running (supervisors' overdue list).
+    private func overdueOnly(_ builder: QueryBuilder<CaseRecord>, now: Date) -> QueryBuilder<CaseRecord> {
+        let totalDue = now.addingTimeInterval(-Double(standards.totalMinutes * 60))
+        let frontDue = now.addingTimeInterval(-Double(standards.frontOfficeMinutes * 60))
+        let open = [CaseStatus.registered.rawValue, CaseStatus.assessing.rawValue]
+        return builder.group(.or) { or in
+            or.group(.and) { $0.filter(\.$concludedAt == nil).filter(\.$registeredAt < totalDue) }
+            or.group(.and) { $0.filter(\.$statusCode ~~ open).filter(\.$registeredAt < frontDue) }
+            or.group(.and) { $0.filter(\.$statusCode ~~ open).filter(\.$calledAt < frontDue) }
+        }
+    }
+
+    static func encodeCursor(_ time: Date, _ id: UUID) -> String {
+        Data("\(time.timeIntervalSince1970)|\(id.uuidString)".utf8).base64EncodedString()
+    }
+
+    static func decodeCursor(_ cursor: String) -> (Date, UUID)? {
+        guard cursor.count <= 200, let data = Data(base64Encoded: cursor) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).split(separator: "|")
+        guard parts.count == 2, let seconds = Double(parts[0]), seconds.isFinite, let id = UUID(uuidString: String(parts[1])) else { return nil }
+        return (Date(timeIntervalSince1970: seconds), id)
+    }
+}

@@ -1,0 +1,41 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Refusal (card field 8): one ground only, *no legal basis*, with the explanation, the legal
+/// reference and the way to appeal; how the answer reached her is recorded.
+struct CaseRefusal {
+    let db: any Database
+    let vault: IdentityVault
+
+    static let ground = "noLegalBasis"
+    static let maxExplanation = 4_000
+
+    struct Input: Codable, Sendable {
+        var explanation: String
+        var answeredVia: AnswerChannel?
+        /// The language the printed refusal is given in (her preferred one by default).
+        var language: Language?
+    }
+
+    func refuse(_ input: Input, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws {
+        let (record, _) = try await CaseScope.find(caseID, for: staff, .refuseCase, on: db)
+        let explanation = input.explanation.trimmingCharacters(in: .whitespacesAndNewlines)
+        if explanation.isEmpty { throw ValidationProblems([.init(field: "explanation", code: "required")]) }
+        if explanation.count > Self.maxExplanation { throw ValidationProblems([.init(field: "explanation", code: "tooLong")]) }
+        let sealed = try await vault.seal(explanation, field: "case.refusal")
+        try await db.writeTransaction { db in
+            guard let current = try await CaseRecord.find(record.id, on: db), CaseRules.canRefuse(status: current.status) else {
+                throw Abort(.conflict)
+            }
+            current.statusCode = CaseStatus.refused.rawValue
+            current.refusal = sealed
+            current.refusalAnsweredVia = (input.answeredVia ?? .inPerson).rawValue
+            current.refusalLanguage = (input.language ?? current.preferredLanguage.flatMap(Language.init(rawValue:)) ?? .az).rawValue
+            current.concludedAt = now
+            try await current.save(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "case.refuse", recordType: "case", recordID: record.id?.uuidString)
+        }
+    }
+}

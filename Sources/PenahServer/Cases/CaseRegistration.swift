@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import PenahDomain
+import SQLKit
+import Vapor
+
+/// Registers a case: checks every rule, seals the identity, numbers the case, indexes it for exact
+/// look-ups and audits it, all in one transaction. A case registered from a ticket links to it.
+struct CaseRegistration {
+    let db: any Database
+    let vault: IdentityVault
+
+    struct Registered: Content {
+        let id: UUID
+        let number: String
+        let status: String
+        let pseudonym: String
+        let eligible: Bool
+        let warnings: [String]
+        let duplicates: [Duplicate]
+    }
+
+    /// Another case with the same FIN or phone: where it is, and — only if the caller's scope covers
+    /// it — which one.
+    struct Duplicate: Content, Equatable {
+        let unitCode: String
+        let caseId: UUID?
+        let number: String?
+    }
+
+    func register(_ input: RegistrationInput, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> Registered {
+        let valid: ValidRegistration
+        switch RegistrationRules.validate(input, now: now) {
+        case .success(let registration): valid = registration
+        case .failure(let found): throw ValidationProblems(found.problems)
+        }
+        guard let unit = try await UnitService(db: db).find(code: staff.unitCode), let unitID = unit.id,
+              unit.kind?.servesVisitors == true || unit.kind == .hq else { throw Abort(.notFound) }
+        let ticket = try await linkedTicket(input.ticketId, unitID: unitID)
+
+        let sealed = try await vault.seal(try JSONEncoder().encode(valid.identity), field: CaseIdentity.field)
+        let index = try await CaseIdentity.indexEntries(of: valid.identity, vault: vault)
+        let scope = try await CaseScope.resolve(staff, .readCase, on: db)
+        let duplicates = try await CaseIdentity.duplicates(of: index, scope: scope, on: db)
+
+        let record = CaseRecord()
+        record.id = UUID()
+        record.$unit.id = unitID
+        record.statusCode = CaseStatus.registered.rawValue
+        record.channelCode = input.channel.rawValue
+        record.ticketID = ticket?.id
+        record.applicantKindCode = input.applicant.kind.rawValue
+        record.sexCode = input.victim.sex.rawValue
+        record.birthYear = Calendar(identifier: .gregorian).component(.year, from: valid.birthDate)
+        record.residenceCode = input.victim.residence.rawValue
+        record.eligible = input.victim.residence.isEligible
+        record.minor = valid.isMinor
+        record.interpreterNeeded = input.victim.interpreterNeeded ?? false
+        record.preferredLanguage = input.victim.preferredLanguage.flatMap { $0.isEmpty ? nil : $0 }
+        record.identity = sealed
+        record.consentServices = input.consent.services
+        record.consentReferral = input.consent.referral ?? false
+        record.consentCapturedAs = input.consent.capturedAs.rawValue
+        record.registeredBy = staff.userID
+        record.calledAt = ticket?.calledAt
+        record.registeredAt = now
+
+        try await Self.retryingOnCollision { try await db.writeTransaction { db in
+            let year = Calendar(identifier: .gregorian).component(.year, from: now)
+            record.number = CaseNumber.make(unitCode: unit.code, year: year, sequence: try await Self.nextSequence(unitID: unitID, year: year, on: db))
+            record.pseudonym = try await Self.freshPseudonym(on: db)
+            try await record.create(on: db)
+            for (field, hash) in index {
+                try await CaseIndexEntry(caseID: record.id!, unitID: unitID, field: field, hash: hash).create(on: db)
+            }
+            try await AuditLog.append(on: db, actor: actor, action: "case.register", recordType: "case", recordID: record.id?.uuidString)
+        } }
+        return Registered(id: record.id!, number: record.number, status: record.statusCode, pseudonym: record.pseudonym,
+                          eligible: record.eligible, warnings: valid.warnings.map(\.code), duplicates: duplicates)
+    }
+
+    /// The ticket being served at this unit's desk, if one is named. Another unit's ticket is 404;
+    /// a ticket not called, or already linked to a case, is 409.
+    private func linkedTicket(_ id: UUID?, unitID: UUID) async throws -> Ticket? {
+        guard let id else { return nil }
+        guard let ticket = try await Ticket.find(id, on: db), ticket.$unit.id == unitID else { throw Abort(.notFound) }
+        guard [.called, .serving].contains(ticket.status),
+              try await CaseRecord.query(on: db).filter(\.$ticketID == id).count() == 0 else { throw Abort(.conflict) }
+        return ticket
+    }
+
+    /// `UPDATE … last = last + 1` takes the counter row's lock before reading, so concurrent
+    /// registrations in one unit get consecutive numbers. The first case of a year inserts the row;
+    /// two doing that at once collide on the unique index and the loser retries (see `register`).
+    static func nextSequence(unitID: UUID, year: Int, on db: any Database) async throws -> Int {
+        let sql = db as! any SQLDatabase
+        try await sql.update(CaseCounter.schema)
+            .set(SQLIdentifier("last"), to: SQLBinaryExpression(SQLColumn("last"), .add, SQLLiteral.numeric("1")))
+            .where("unit_id", .equal, unitID).where("year", .equal, year)
+            .run()
+        if let counter = try await CaseCounter.query(on: db).filter(\.$unitID == unitID).filter(\.$year == year).first() {
+            return counter.last
+        }
+        let counter = CaseCounter()
+        counter.unitID = unitID
+        counter.year = year
+        counter.last = 1
+        try await counter.create(on: db)
+        return 1
+    }
+
+    /// A unique-index collision (first counter row of a year, or a pseudonym drawn twice at once)
+    /// rolls the whole transaction back; trying again is safe.
+    static func retryingOnCollision(_ body: () async throws -> Void) async throws {
+        for attempt in 1...5 {
+            do { return try await body() } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 { continue }
+        }
+    }
+
+    static func freshPseudonym(on db: any Database) async throws -> String {
+        for _ in 0..<8 {
+            let candidate = Pseudonym.generate()
+            if try await CaseRecord.query(on: db).filter(\.$pseudonym == candidate).count() == 0 { return candidate }
+        }
+        throw Abort(.conflict)
+    }
+}

@@ -1,0 +1,121 @@
+import Fluent
+import Foundation
+import PenahDomain
+import SQLKit
+
+/// A document on a case (card field 21). The file itself is sealed on disk under the data
+/// directory; this row holds what the type check found and the digest of the plaintext.
+final class CaseDocument: Model, @unchecked Sendable {
+    static let schema = "case_documents"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "kind") var kindCode: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "size") var size: Int
+    @Field(key: "uploaded_by") var uploadedBy: UUID
+    @Field(key: "uploaded_at") var uploadedAt: Date
+    init() {}
+    var kind: DocumentKind? { DocumentKind(rawValue: kindCode) }
+}
+
+/// One section of the joint interview. Structured facts in the clear (they drive the risk screen and
+/// the police notice); the professional's notes sealed.
+final class CaseAssessment: Model, @unchecked Sendable {
+    static let schema = "case_assessments"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "section") var sectionCode: String
+    @Field(key: "author_id") var authorID: UUID
+    @Field(key: "violence_forms") var violenceForms: String
+    @OptionalField(key: "relationship") var relationship: String?
+    @Field(key: "risk_factors") var riskFactors: String
+    @Field(key: "needs") var needs: String
+    /// JSON of the incident and perpetrator facts (`AssessmentFacts`).
+    @Field(key: "facts") var facts: String
+    @OptionalField(key: "notes") var notes: String?
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+}
+
+/// The joint decision: drafted by either professional, in effect once both have signed. Editing the
+/// draft clears both signatures, so nobody signs something they did not read.
+final class CaseDecision: Model, @unchecked Sendable {
+    static let schema = "case_decisions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "needs_rehabilitation") var needsRehabilitation: Bool
+    @Field(key: "services") var services: String
+    @Field(key: "risk_level") var riskLevel: String
+    @Field(key: "screened_level") var screenedLevel: String
+    @OptionalField(key: "risk_reason") var riskReason: String?
+    @OptionalField(key: "safe_contact") var safeContact: String?
+    @Field(key: "drafted_by") var draftedBy: UUID
+    @Field(key: "drafted_at") var draftedAt: Date
+    @OptionalField(key: "lawyer_signed_by") var lawyerSignedBy: UUID?
+    @OptionalField(key: "lawyer_signed_at") var lawyerSignedAt: Date?
+    @OptionalField(key: "psychologist_signed_by") var psychologistSignedBy: UUID?
+    @OptionalField(key: "psychologist_signed_at") var psychologistSignedAt: Date?
+    init() {}
+    var isSigned: Bool { lawyerSignedAt != nil && psychologistSignedAt != nil }
+}
+
+struct CreateCaseWork: AsyncMigration {
+    var name: String { "009_CreateCaseWork" }
+
+    func prepare(on database: any Database) async throws {
+        let caseRef = DatabaseSchema.FieldConstraint.references(CaseRecord.schema, "id", onDelete: .cascade)
+        let staffRef = DatabaseSchema.FieldConstraint.references(StaffUser.schema, "id", onDelete: .restrict)
+        try await database.schema(CaseDocument.schema)
+            .id()
+            .field("case_id", .uuid, .required, caseRef)
+            .field("kind", .string, .required)
+            .field("content_type", .string, .required)
+            .field("sha256", .string, .required)
+            .field("size", .int, .required)
+            .field("uploaded_by", .uuid, .required, staffRef)
+            .field("uploaded_at", .datetime, .required)
+            .create()
+        try await database.schema(CaseAssessment.schema)
+            .id()
+            .field("case_id", .uuid, .required, caseRef)
+            .field("section", .string, .required)
+            .field("author_id", .uuid, .required, staffRef)
+            .field("violence_forms", .string, .required)
+            .field("relationship", .string)
+            .field("risk_factors", .string, .required)
+            .field("needs", .string, .required)
+            .field("facts", .string, .required)
+            .field("notes", .string)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "case_id", "section")
+            .create()
+        try await database.schema(CaseDecision.schema)
+            .id()
+            .field("case_id", .uuid, .required, caseRef)
+            .field("needs_rehabilitation", .bool, .required)
+            .field("services", .string, .required)
+            .field("risk_level", .string, .required)
+            .field("screened_level", .string, .required)
+            .field("risk_reason", .string)
+            .field("safe_contact", .string)
+            .field("drafted_by", .uuid, .required, staffRef)
+            .field("drafted_at", .datetime, .required)
+            .field("lawyer_signed_by", .uuid, staffRef)
+            .field("lawyer_signed_at", .datetime)
+            .field("psychologist_signed_by", .uuid, staffRef)
+            .field("psychologist_signed_at", .datetime)
+            .unique(on: "case_id")
+            .create()
+        if let sql = database as? any SQLDatabase {
+            // Raw: fixed DDL text, no values.
+            try await sql.raw("CREATE INDEX case_documents_case ON case_documents (case_id)").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [CaseDecision.schema, CaseAssessment.schema, CaseDocument.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
