@@ -18,7 +18,9 @@ struct AccessPolicyTests {
     @Test("admin and auditor have no action beyond administration and audit")
     func noCaseContentForAdminOrAuditor() {
         let allowedForAdmin: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .manageUnits, .manageUsers, .manageSessions, .viewMetrics]
-        let allowedForAuditor: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .verifyAudit, .readAudit, .viewMetrics]
+        // A case's access log says who touched it and when, never what it says (CONTRACT.md gives it to auditors).
+        let allowedForAuditor: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .verifyAudit, .readAudit, .viewMetrics,
+                                              .readCaseAccessLog]
         #expect(Set(AccessPolicy.table[.admin]!.keys).isSubset(of: allowedForAdmin))
         #expect(Set(AccessPolicy.table[.auditor]!.keys).isSubset(of: allowedForAuditor))
         #expect(!AccessPolicy.allows(.admin, .verifyAudit))
@@ -37,6 +39,7 @@ struct AccessPolicyTests {
                 staff.user.isService = true
                 try await staff.user.update(on: app.db)
             }
+            let (caseID, documentID) = try await caseWithDocument(in: Application.defaultUnit(for: role == .lawEnforcementGateway ? .admin : role), app)
             for route in app.routes.all {
                 guard case .action(let action) = route.declaredAccess else { continue }
                 // Parameters name real records in the caller's own unit (a colleague's account, a
@@ -51,6 +54,8 @@ struct AccessPolicyTests {
                     case .parameter("desk"): parts.append("1")
                     case .parameter("action"): parts.append("recall")
                     case .parameter("code"): parts.append("BAKU-2")
+                    case .parameter("caseID"): parts.append(caseID)
+                    case .parameter("documentID"): parts.append(documentID)
                     case .parameter where isTicketRoute: parts.append(try await ticket(in: unitCode, app))
                     case .parameter: parts.append(try await app.makeStaff(.reception).user.requireID().uuidString)
                     case .anything, .catchall: parts.append("x")
@@ -89,6 +94,21 @@ struct AccessPolicyTests {
         }
         return try await QueueService(db: app.db, board: app.board).issue(unit: unit, priority: .standard, actor: .system("t"))
             .requireID().uuidString
+    }
+
+    /// A case with a document in the unit (or in BAKU-1 where the unit takes no cases).
+    func caseWithDocument(in unitCode: String, _ app: Application) async throws -> (String, String) {
+        let unit = try await UnitService(db: app.db).find(code: unitCode)
+        let home = unit?.kind?.servesVisitors == true || unit?.kind == .hq ? unitCode : "BAKU-1"
+        let reception = try await app.makeStaff(.reception, unit: home)
+        let context = StaffContext(userID: try reception.user.requireID(), username: reception.username, displayName: "t", role: .reception,
+                                   unitCode: home, unitName: home, session: AuthSessionRef(id: UUID(), kind: .api, csrfToken: nil))
+        let input = try JSONDecoder().decode(RegistrationInput.self, from: JSONSerialization.data(withJSONObject: sampleApplication(fin: nil, phone: nil)))
+        let registered = try await CaseRegistration(db: app.db, vault: app.vault()).register(input, staff: context, actor: .system("t"))
+        let documents = CaseDocuments(db: app.db, vault: app.vault(), directory: app.settings.dataDirectory.appendingPathComponent("documents"))
+        let document = try await documents.upload(kind: "policeProtocol", data: Data("%PDF-1.4 test".utf8), caseID: registered.id,
+                                                  staff: context, actor: .system("t"))
+        return (registered.id.uuidString, try document.requireID().uuidString)
     }
 
     @Test("without credentials: API routes say 401, pages send to sign-in")

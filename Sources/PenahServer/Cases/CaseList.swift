@@ -43,15 +43,23 @@ struct CaseList {
         if query.overdue { builder = overdueOnly(builder, now: now) }
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let ids = try await matches(text)
+            // A search looks into identity: who searched is audited (never what was typed).
+            try await db.writeTransaction { db in
+                try await AuditLog.append(on: db, actor: actor, action: "case.search", recordType: "case", recordID: nil)
+            }
             if ids.isEmpty { return Page(items: [], nextCursor: nil) }
             builder = builder.filter(\.$id ~~ Array(ids))
         }
         if let cursor = query.cursor {
-            guard let (time, id) = Self.decodeCursor(cursor) else { throw ValidationProblems([.init(field: "cursor", code: "invalidValue")]) }
-            builder = builder.group(.or) { $0.filter(\.$registeredAt < time).group(.and) { $0.filter(\.$registeredAt == time).filter(\.$id < id) } }
+            // The cursor names the last case shown; the next page starts after it.
+            guard let id = Self.decodeCursor(cursor), let last = try await CaseRecord.find(id, on: db) else {
+                throw ValidationProblems([.init(field: "cursor", code: "invalidValue")])
+            }
+            let time = last.registeredMs
+            builder = builder.group(.or) { $0.filter(\.$registeredMs < time).group(.and) { $0.filter(\.$registeredMs == time).filter(\.$id < id) } }
         }
         let limit = max(1, min(query.limit, 200))
-        let rows = try await builder.sort(\.$registeredAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let rows = try await builder.sort(\.$registeredMs, .descending).sort(\.$id, .descending).limit(limit + 1).all()
         let page = Array(rows.prefix(limit))
         let units = try await Unit.query(on: db).filter(\.$id ~~ Array(Set(page.map { $0.$unit.id }))).all()
         let codes = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.code) })
@@ -62,13 +70,7 @@ struct CaseList {
                               status: record.statusCode, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
                               overdue: clocks.contains { $0.overdue && $0.stoppedAt == nil }, clocks: clocks))
         }
-        if query.text != nil {
-            // A search looks into identity: who searched is audited (never what was typed).
-            try await db.writeTransaction { db in
-                try await AuditLog.append(on: db, actor: actor, action: "case.search", recordType: "case", recordID: nil)
-            }
-        }
-        let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.registeredAt, $0.id!) } : nil
+        let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.id!) } : nil
         return Page(items: items, nextCursor: next)
     }
 
@@ -114,14 +116,7 @@ struct CaseList {
         }
     }
 
-    static func encodeCursor(_ time: Date, _ id: UUID) -> String {
-        Data("\(time.timeIntervalSince1970)|\(id.uuidString)".utf8).base64EncodedString()
-    }
+    static func encodeCursor(_ id: UUID) -> String { id.uuidString.lowercased() }
 
-    static func decodeCursor(_ cursor: String) -> (Date, UUID)? {
-        guard cursor.count <= 200, let data = Data(base64Encoded: cursor) else { return nil }
-        let parts = String(decoding: data, as: UTF8.self).split(separator: "|")
-        guard parts.count == 2, let seconds = Double(parts[0]), seconds.isFinite, let id = UUID(uuidString: String(parts[1])) else { return nil }
-        return (Date(timeIntervalSince1970: seconds), id)
-    }
+    static func decodeCursor(_ cursor: String) -> UUID? { cursor.count == 36 ? UUID(uuidString: cursor) : nil }
 }

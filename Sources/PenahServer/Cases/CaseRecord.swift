@@ -34,6 +34,9 @@ final class CaseRecord: Model, @unchecked Sendable {
     /// When the ticket was called: the operator and front-office clocks start here (or at registration).
     @OptionalField(key: "called_at") var calledAt: Date?
     @Field(key: "registered_at") var registeredAt: Date
+    /// The same instant in whole milliseconds: worklists sort and page on it, because an integer
+    /// compares exactly on both databases where a stored timestamp may not round-trip.
+    @Field(key: "registered_ms") var registeredMs: Int64
     /// Joint decision in effect (both signatures): stops the front-office clock.
     @OptionalField(key: "decided_at") var decidedAt: Date?
     /// Refusal given, or placement decided: stops the total clock.
@@ -101,6 +104,7 @@ struct CreateCases: AsyncMigration {
             .field("psychologist_id", .uuid, .references(StaffUser.schema, "id", onDelete: .restrict))
             .field("called_at", .datetime)
             .field("registered_at", .datetime, .required)
+            .field("registered_ms", .int64, .required)
             .field("decided_at", .datetime)
             .field("concluded_at", .datetime)
             .field("refusal", .string)
@@ -138,10 +142,11 @@ enum CaseSchemaIndexes {
     static func create(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         for statement in [
-            "CREATE INDEX cases_unit_registered ON cases (unit_id, registered_at)",
-            "CREATE INDEX cases_registered_by ON cases (registered_by, registered_at)",
-            "CREATE INDEX cases_lawyer ON cases (lawyer_id, registered_at)",
-            "CREATE INDEX cases_psychologist ON cases (psychologist_id, registered_at)",
+            "CREATE INDEX cases_unit_registered ON cases (unit_id, registered_ms)",
+            "CREATE INDEX cases_registered_by ON cases (registered_by, registered_ms)",
+            "CREATE INDEX cases_lawyer ON cases (lawyer_id, registered_ms)",
+            "CREATE INDEX cases_psychologist ON cases (psychologist_id, registered_ms)",
+            "CREATE INDEX cases_registered ON cases (registered_ms)",
             "CREATE INDEX case_index_lookup ON case_index (field, hash)",
             "CREATE INDEX case_index_case ON case_index (case_id)",
         ] {

@@ -64,6 +64,7 @@ struct CaseRegistration {
         record.registeredBy = staff.userID
         record.calledAt = ticket?.calledAt
         record.registeredAt = now
+        record.registeredMs = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
 
         try await Self.retryingOnCollision { try await db.writeTransaction { db in
             let year = Calendar(identifier: .gregorian).component(.year, from: now)
