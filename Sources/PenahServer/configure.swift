@@ -44,6 +44,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: OpenAPIRoute())
     try app.register(collection: QueueAPI())
     try app.register(collection: CaseAPI())
+    try app.register(collection: CasePages())
     try app.register(collection: BoardRoutes())
     try app.register(collection: QueuePages())
     try app.register(collection: QueueStatsPage())

@@ -56,6 +56,7 @@ struct AccessPolicyTests {
                     case .parameter("code"): parts.append("BAKU-2")
                     case .parameter("caseID"): parts.append(caseID)
                     case .parameter("documentID"): parts.append(documentID)
+                    case .parameter("document"): parts.append("application")
                     case .parameter where isTicketRoute: parts.append(try await ticket(in: unitCode, app))
                     case .parameter: parts.append(try await app.makeStaff(.reception).user.requireID().uuidString)
                     case .anything, .catchall: parts.append("x")

@@ -36,6 +36,7 @@ struct QueuePagesTests {
             let started = try await app.send(.POST, "/desk/BAKU-1/tickets/\(ticket.id!)/start", headers: headers,
                                              body: formBody([("csrf", csrf), ("desk", "2")]))
             #expect(started.status == .seeOther)
+            #expect(started.headers.first(name: .location) == "/cases/new?ticket=\(ticket.id!.uuidString)", "starting opens the intake form")
             let again = try await app.send(.POST, "/desk/BAKU-1/tickets/\(ticket.id!)/start", headers: headers,
                                            body: formBody([("csrf", csrf), ("desk", "2")]))
             #expect(again.status == .conflict)

@@ -235,6 +235,12 @@ extension Messages {
         "case.print.unit": "Bölmə",
         "case.print.service": "Məişət zorakılığından zərər çəkmiş şəxslərin sosial reabilitasiyası və sosial müdafiəsi (09-03-00-00)",
         "case.print.free": "Xidmət pulsuzdur.",
+        "lang.name.az": "Azərbaycanca",
+        "lang.name.ru": "Русский",
+        "lang.name.en": "English",
+        "case.print.person": "Zərər çəkmiş şəxs",
+        "case.print.applicantSignature": "Müraciət edənin imzası",
+        "case.print.staffSignature": "Qəbul edən əməkdaşın imzası",
         "queue.desk.openIntake": "Qeydiyyat formasını aç",
     ]
 }

@@ -235,6 +235,12 @@ extension Messages {
         "case.print.unit": "Unit",
         "case.print.service": "Social rehabilitation and social protection of people who suffered domestic violence (09-03-00-00)",
         "case.print.free": "The service is free of charge.",
+        "lang.name.az": "Azərbaycanca",
+        "lang.name.ru": "Русский",
+        "lang.name.en": "English",
+        "case.print.person": "Person who suffered",
+        "case.print.applicantSignature": "Applicant's signature",
+        "case.print.staffSignature": "Signature of the staff member",
         "queue.desk.openIntake": "Open the intake form",
     ]
 }

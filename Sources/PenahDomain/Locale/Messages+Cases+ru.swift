@@ -235,6 +235,12 @@ extension Messages {
         "case.print.unit": "Подразделение",
         "case.print.service": "Социальная реабилитация и социальная защита лиц, пострадавших от бытового насилия (09-03-00-00)",
         "case.print.free": "Услуга бесплатна.",
+        "lang.name.az": "Azərbaycanca",
+        "lang.name.ru": "Русский",
+        "lang.name.en": "English",
+        "case.print.person": "Пострадавшее лицо",
+        "case.print.applicantSignature": "Подпись заявителя",
+        "case.print.staffSignature": "Подпись принявшего сотрудника",
         "queue.desk.openIntake": "Открыть форму регистрации",
     ]
 }

@@ -13,6 +13,8 @@ struct StaffPages: RouteCollection {
             (.operateDesk, "/desk/\(unitCode)", "queue.desk.heading"),
             (.issueTicket, "/kiosk/\(unitCode)", "queue.kiosk.heading"),
             (.viewQueueStats, "/queue-stats/\(unitCode)", "queue.stats.heading"),
+            (.readCase, "/cases", "case.list.heading"),
+            (.registerCase, "/cases/new", "case.new.heading"),
             (.manageUsers, "/admin/users", "admin.users.heading"),
             (.manageUnits, "/admin/units", "admin.units.heading"),
             (.readAudit, "/audit", "audit.heading"),

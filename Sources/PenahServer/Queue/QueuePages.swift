@@ -91,7 +91,12 @@ struct QueuePages: RouteCollection {
             }
             target = to
         }
-        _ = try await req.queue.apply(transition, ticketID: id, desk: target, staff: req.requireStaff(), actor: req.auditActor)
+        let staff = try req.requireStaff()
+        _ = try await req.queue.apply(transition, ticketID: id, desk: target, staff: staff, actor: req.auditActor)
+        // Starting service opens the intake form, carrying the ticket's link.
+        if transition == .start, AccessPolicy.allows(staff.role, .registerCase) {
+            return req.redirect(to: "/cases/new?ticket=\(id.uuidString)", redirectType: .normal)
+        }
         return backToDesk(req, unit, desk)
     }
 

@@ -20,6 +20,11 @@ enum CSRF {
             let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
             guard originAuthority == host || originHost == host else { throw Failure() }
         }
+        // A document upload streams in; its token is in the multipart body, so gather it first (the
+        // upload route's own limit, 11 MB, bounds it).
+        if request.body.data == nil, request.headers.contentType?.type == "multipart" {
+            _ = try await request.body.collect(max: 11 * 1024 * 1024).get()
+        }
         // Either secret this browser holds will do: the signed-in session's token, or the pre-session
         // cookie's (a sign-in form opened before an old session cookie was noticed).
         let expected = [request.staff?.session.csrfToken, request.cookies[preSessionCookie]?.string]

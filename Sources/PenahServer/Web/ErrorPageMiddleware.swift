@@ -69,7 +69,12 @@ struct ErrorPageMiddleware: AsyncMiddleware {
 }
 
 struct ErrorPageContext: Encodable {
-    struct FieldLine: Encodable { let field: String; let messageKey: String }
+    struct FieldLine: Encodable {
+        let field: String
+        let messageKey: String
+        /// The field's label, when the form has one in the catalogue (otherwise the name is shown).
+        var labelKey: String? = nil
+    }
     let page: PageFrame
     let headingKey: String
     let messageKey: String

@@ -8,6 +8,9 @@ extension Request {
 
     private struct LanguageKey: StorageKey { typealias Value = Language }
 
+    /// A page rendered in another language than the reader's: a printable in the victim's language.
+    func render(in language: Language) { storage[LanguageKey.self] = language }
+
     var language: Language {
         if let cached = storage[LanguageKey.self] { return cached }
         let chosen = Language(code: requestedLanguageCode ?? "")

@@ -1,0 +1,66 @@
+import Foundation
+import PenahDomain
+import Vapor
+
+/// `/cases`: my cases, my scope's cases by status, the overdue list, and search — numbers and
+/// initials only, with each case's clocks.
+struct CaseListPage {
+    struct Row: Encodable {
+        let id: UUID; let number: String; let initials: String; let statusKey: String; let unitCode: String
+        let registered: String; let clocks: [ClockLine]; let overdue: Bool
+    }
+    struct Context: Encodable {
+        let page: PageFrame
+        let view: String
+        let statuses: [Choice]
+        let q: String
+        let rows: [Row]
+        let nextLink: String?
+        let canRegister: Bool
+        let isSupervisor: Bool
+    }
+
+    @Sendable static func render(_ req: Request) async throws -> View {
+        let staff = try req.requireStaff()
+        let asked = req.query[String.self, at: "view"]
+        let view: String = ["mine", "unit", "overdue"].first { $0 == asked } ?? (staff.role == .supervisor ? "unit" : "mine")
+        var query = CaseList.Query()
+        query.mine = view == "mine"
+        query.overdue = view == "overdue"
+        let status = req.query[String.self, at: "status"] ?? ""
+        query.status = CaseStatus(rawValue: status)
+        let q = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        query.text = q.isEmpty ? nil : q
+        query.cursor = req.query[String.self, at: "cursor"].flatMap { CaseList.decodeCursor($0) != nil ? $0 : nil }
+        let page = try await req.caseList.list(query, staff: staff, actor: req.auditActor)
+        let rows = page.items.map { item in
+            Row(id: item.id, number: item.number, initials: item.initials, statusKey: "code.caseStatus.\(item.status)", unitCode: item.unitCode,
+                registered: BakuFormat.dateTime(item.registeredAt), clocks: item.clocks.map(ClockLine.init), overdue: item.overdue)
+        }
+        var next: String?
+        if let cursor = page.nextCursor {
+            var components = URLComponents()
+            components.queryItems = [.init(name: "view", value: view), .init(name: "status", value: status), .init(name: "q", value: q), .init(name: "cursor", value: cursor)]
+            next = "/cases?" + (components.percentEncodedQuery ?? "")
+        }
+        return try await req.view.render("cases", Context(
+            page: req.staffFrame(titleKey: "case.list.heading"), view: view, statuses: Choice.of(CaseStatus.self, selected: [status]),
+            q: q, rows: rows, nextLink: next, canRegister: AccessPolicy.allows(staff.role, .registerCase), isSupervisor: staff.role == .supervisor))
+    }
+}
+
+/// One clock as a line of text: its name and "n min left", "overdue by n min", "on time" or "n min late".
+struct ClockLine: Encodable {
+    let labelKey: String
+    let stateKey: String
+    let minutes: Int
+    let overdue: Bool
+
+    init(_ view: CaseClocks.View) {
+        labelKey = "clock.\(view.kind)"
+        overdue = view.overdue
+        if let left = view.secondsLeft { stateKey = "clock.left"; minutes = left / 60 }
+        else if let over = view.secondsOver { stateKey = view.stoppedAt == nil ? "clock.over" : "clock.late"; minutes = over / 60 }
+        else { stateKey = "clock.met"; minutes = 0 }
+    }
+}

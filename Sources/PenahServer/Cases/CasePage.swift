@@ -1,0 +1,180 @@
+import Foundation
+import PenahDomain
+import Vapor
+
+/// `/cases/{id}`: the whole case for the people working on it — identity (the view is audited),
+/// documents, clocks, the joint interview (lawyer, psychologist, supervisor only), the decision
+/// with its two signatures, and refusal. Each action posts a plain form and comes back here.
+struct CasePage {
+    struct Row: Encodable { let labelKey: String; var text: String? = nil; var textKey: String? = nil }
+    struct DocumentRow: Encodable { let id: UUID; let kindKey: String; let size: String; let uploaded: String }
+    struct SectionView: Encodable { let titleKey: String; let rows: [Row]; let notes: String? }
+    struct SectionForm: Encodable {
+        let section: String; let violenceForms, relationships, riskFactors, needs: [Choice]
+        let notes: String; let incidentDate: String; let incidentDistrict: String; let flags: [Choice]
+    }
+    struct DecisionForm: Encodable { let services, riskLevels, methods, contactFlags: [Choice]; let needsRehabilitation: Bool; let riskReason, safeTimes, codeWord: String }
+
+    struct Context: Encodable {
+        let page: PageFrame
+        let id: UUID
+        let number: String
+        let pseudonym: String
+        let statusKey: String
+        let eligible: Bool
+        let identity: [Row]
+        let applicant: [Row]
+        let consent: [Row]
+        let duplicates: [CaseRegistration.Duplicate]
+        let clocks: [ClockLine]
+        let documents: [DocumentRow]
+        let actOutstanding: Bool
+        let documentKinds: [Choice]
+        let canUpload: Bool
+        let seesInterview: Bool
+        let sections: [SectionView]
+        let screenedLevel: String?
+        let sectionForm: SectionForm?
+        let decision: [Row]?
+        let safeContact: [Row]?
+        let signatures: [Row]
+        let inEffect: Bool
+        let decisionForm: DecisionForm?
+        let canSign: Bool
+        let refusal: [Row]?
+        let canRefuse: Bool
+        let answerChannels: [Choice]
+        let languages: [Choice]
+        let problems: [ErrorPageContext.FieldLine]
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> View {
+        try await render(req, problems: [])
+    }
+
+    static func render(_ req: Request, problems: [FieldProblem], sectionInput: AssessmentInput? = nil) async throws -> View {
+        let staff = try req.requireStaff()
+        let detail = try await CaseDetail.load(caseID: req.parameters.get("caseID", as: UUID.self), staff: staff, actor: req.auditActor,
+                                               on: req.db, vault: req.vault, standards: req.application.settings.standards)
+        let v = detail.victim
+        let yes = "case.page.yes", no = "case.page.no"
+        var identity: [Row] = [Row(labelKey: "case.form.lastName", text: v.lastName), Row(labelKey: "case.form.firstName", text: v.firstName)]
+        if let p = v.patronymic { identity.append(Row(labelKey: "case.form.patronymic", text: p)) }
+        identity += [Row(labelKey: "case.form.birthDate", text: BakuFormat.date(RegistrationRules.parseBirthDate(v.birthDate) ?? Date())),
+                     Row(labelKey: "case.form.sex", textKey: "code.sex.\(v.sex)"), Row(labelKey: "case.form.residence", textKey: "code.residence.\(v.residence)"),
+                     Row(labelKey: "case.form.fin", text: v.fin ?? "—"), Row(labelKey: "case.form.documentType", textKey: "code.documentType.\(v.documentType)"),
+                     Row(labelKey: "case.form.documentNumber", text: v.documentNumber),
+                     Row(labelKey: "case.form.phone", text: v.phone.map { PhoneNumber($0)?.national ?? $0 } ?? "—"),
+                     Row(labelKey: "case.form.address", text: v.address ?? "—"), Row(labelKey: "case.form.preferredLanguage", text: v.preferredLanguage ?? "—"),
+                     Row(labelKey: "case.form.interpreterNeeded", textKey: v.interpreterNeeded ? yes : no)]
+        var applicant = [Row(labelKey: "case.form.applicantKind", textKey: "code.applicant.\(detail.applicant.kind)"),
+                         Row(labelKey: "case.form.channel", textKey: "code.channel.\(detail.channel)")]
+        for (key, value) in [("case.form.applicantName", detail.applicant.name), ("case.form.applicantOrganisation", detail.applicant.organisation),
+                             ("case.form.applicantRelationship", detail.applicant.relationship), ("case.form.authorityDocument", detail.applicant.authorityDocument)] {
+            if let value { applicant.append(Row(labelKey: key, text: value)) }
+        }
+        var consent = [Row(labelKey: "case.form.consentServices", textKey: detail.consent.services ? yes : no),
+                       Row(labelKey: "case.form.consentReferral", textKey: detail.consent.referral ? yes : no),
+                       Row(labelKey: "case.form.consentCapturedAs", textKey: "code.consentCapture.\(detail.consent.capturedAs)")]
+        if let witness = detail.consent.witnessedBy { consent.append(Row(labelKey: "case.form.witnessedBy", text: witness)) }
+
+        let status = CaseStatus(rawValue: detail.status) ?? .registered
+        let mySection = CaseRules.section(for: staff.role)
+        let signedDecision = detail.decision?.inEffect == true
+        let canAssess = mySection != nil && CaseRules.canAssess(status: status, eligible: detail.eligible) && !signedDecision
+        let existingMine = detail.assessments?.first { $0.section == mySection?.rawValue }
+        let bothSections = Set(detail.assessments?.map(\.section) ?? []) == Set(AssessmentSection.allCases.map(\.rawValue))
+
+        return try await req.view.render("case", Context(
+            page: req.staffFrame(titleKey: "case.list.heading"), id: detail.id, number: detail.number, pseudonym: detail.pseudonym,
+            statusKey: "code.caseStatus.\(detail.status)", eligible: detail.eligible, identity: identity, applicant: applicant, consent: consent,
+            duplicates: detail.duplicates, clocks: detail.clocks.map(ClockLine.init),
+            documents: detail.documents.map { DocumentRow(id: $0.id, kindKey: "code.documentKind.\($0.kind)", size: BakuFormat.number(Double($0.size) / 1024, fractionDigits: 1) + " KB", uploaded: BakuFormat.dateTime($0.uploadedAt)) },
+            actOutstanding: detail.actOutstanding, documentKinds: Choice.of(DocumentKind.self, selected: []),
+            canUpload: AccessPolicy.allows(staff.role, .uploadDocument) && status != .refused,
+            seesInterview: detail.assessments != nil, sections: (detail.assessments ?? []).map { sectionView($0, req.language) },
+            screenedLevel: detail.screenedRiskLevel.map { Catalogue.shared.text("code.riskLevel.\($0)", req.language) },
+            sectionForm: canAssess ? sectionForm(mySection!, existing: existingMine, typed: sectionInput) : nil,
+            decision: detail.decision.map { decisionRows($0, req.language) }, safeContact: detail.decision?.safeContact.map { contactRows($0, req.language) },
+            signatures: signatureRows(detail.decision), inEffect: signedDecision,
+            decisionForm: mySection != nil && bothSections && status.isOpen && !signedDecision ? decisionForm(detail.decision) : nil,
+            canSign: signable(detail.decision, mySection, status),
+            refusal: detail.refusal.map { [Row(labelKey: "case.refusal.heading", textKey: "case.refusal.ground"), Row(labelKey: "case.refusal.explanation", text: $0.explanation),
+                                          Row(labelKey: "case.refusal.answeredVia", textKey: "code.answerChannel.\($0.answeredVia)")] },
+            canRefuse: AccessPolicy.allows(staff.role, .refuseCase) && CaseRules.canRefuse(status: status),
+            answerChannels: Choice.of(AnswerChannel.self, selected: [staff.role == .callCentre ? "callCentre" : "inPerson"]),
+            languages: Language.allCases.map { Choice(value: $0.rawValue, labelKey: "lang.name.\($0.rawValue)", selected: $0.rawValue == (v.preferredLanguage ?? "az")) },
+            problems: CaseFormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc."])))
+    }
+
+    static func sectionView(_ s: CaseDetail.Section, _ language: Language) -> SectionView {
+        func names(_ list: String, _ codes: [String]) -> String {
+            codes.isEmpty ? "—" : codes.map { Catalogue.shared.text("code.\(list).\($0)", language) }.joined(separator: ", ")
+        }
+        var rows = [Row(labelKey: "case.interview.violenceForms", text: names("violenceForm", s.violenceForms))]
+        if let r = s.relationship { rows.append(Row(labelKey: "case.interview.relationship", textKey: "code.relationship.\(r)")) }
+        rows += [Row(labelKey: "case.interview.riskFactors", text: names("riskFactor", s.riskFactors)),
+                 Row(labelKey: "case.interview.needs", text: names("need", s.needs))]
+        if let date = s.facts.incidentDate.flatMap(RegistrationRules.parseBirthDate) { rows.append(Row(labelKey: "case.interview.incidentDate", text: BakuFormat.date(date))) }
+        if let district = s.facts.incidentDistrict { rows.append(Row(labelKey: "case.interview.incidentDistrict", text: district)) }
+        for (key, value) in [("livesWithPerpetrator", s.facts.livesWithPerpetrator), ("childrenPresent", s.facts.childrenPresent),
+                             ("earlierIncidents", s.facts.earlierIncidents), ("protectionOrderExists", s.facts.protectionOrderExists)] {
+            if let value { rows.append(Row(labelKey: "case.interview.\(key)", textKey: value ? "case.page.yes" : "case.page.no")) }
+        }
+        return SectionView(titleKey: "code.section.\(s.section)", rows: rows, notes: s.notes)
+    }
+
+    static func sectionForm(_ section: AssessmentSection, existing: CaseDetail.Section?, typed: AssessmentInput?) -> SectionForm {
+        let forms = typed?.violenceForms.map(\.rawValue) ?? existing?.violenceForms ?? []
+        let factors = typed.map { Array($0.presentFactors).map(\.rawValue) } ?? existing?.riskFactors ?? []
+        let needs = typed?.needs.map(\.rawValue) ?? existing?.needs ?? []
+        let facts = typed.map(AssessmentFacts.init) ?? existing?.facts
+        let flags = [("livesWithPerpetrator", facts?.livesWithPerpetrator), ("childrenPresent", facts?.childrenPresent),
+                     ("earlierIncidents", facts?.earlierIncidents), ("protectionOrderExists", facts?.protectionOrderExists)]
+            .map { Choice(value: $0.0, labelKey: "case.interview.\($0.0)", selected: $0.1 == true) }
+        return SectionForm(section: section.rawValue, violenceForms: Choice.of(ViolenceForm.self, selected: forms),
+                           relationships: Choice.of(Relationship.self, selected: [typed?.relationship?.rawValue ?? existing?.relationship ?? ""]),
+                           riskFactors: Choice.of(RiskFactor.self, selected: factors), needs: Choice.of(Need.self, selected: needs),
+                           notes: typed?.notes ?? existing?.notes ?? "", incidentDate: facts?.incidentDate.flatMap(RegistrationRules.parseBirthDate).map(BakuFormat.date) ?? "",
+                           incidentDistrict: facts?.incidentDistrict ?? "", flags: flags)
+    }
+
+    static func decisionRows(_ d: CaseDetail.Decision, _ language: Language) -> [Row] {
+        let services = d.services.map { Catalogue.shared.text("code.service.\($0)", language) }.joined(separator: ", ")
+        return [Row(labelKey: "case.decision.needsRehabilitation", textKey: d.needsRehabilitation ? "case.page.yes" : "case.page.no"),
+                Row(labelKey: "case.decision.riskLevel", textKey: "code.riskLevel.\(d.riskLevel)"),
+                Row(labelKey: "case.decision.services", text: services.isEmpty ? "—" : services)]
+            + (d.riskReason.map { [Row(labelKey: "case.decision.riskReason", text: $0)] } ?? [])
+    }
+
+    static func contactRows(_ c: SafeContact, _ language: Language) -> [Row] {
+        let methods = c.methods.map { Catalogue.shared.text($0.messageKey, language) }.joined(separator: ", ")
+        return [Row(labelKey: "case.decision.methods", text: methods.isEmpty ? "—" : methods),
+            Row(labelKey: "case.decision.safeTimes", text: c.safeTimes ?? "—"),
+            Row(labelKey: "case.decision.mayIdentifyAsDost", textKey: c.mayIdentifyAsDost ? "case.page.yes" : "case.page.no"),
+            Row(labelKey: "case.decision.voicemailSafe", textKey: c.voicemailSafe ? "case.page.yes" : "case.page.no"),
+            Row(labelKey: "case.decision.smsSafe", textKey: c.smsSafe ? "case.page.yes" : "case.page.no"),
+            Row(labelKey: "case.decision.codeWord", text: c.codeWord ?? "—")]
+    }
+
+    static func signatureRows(_ d: CaseDetail.Decision?) -> [Row] {
+        guard let d else { return [] }
+        return [Row(labelKey: "code.section.legal", text: d.lawyerSignedAt.map(BakuFormat.dateTime), textKey: d.lawyerSignedAt == nil ? "case.decision.awaiting" : nil),
+                Row(labelKey: "code.section.psychological", text: d.psychologistSignedAt.map(BakuFormat.dateTime), textKey: d.psychologistSignedAt == nil ? "case.decision.awaiting" : nil)]
+    }
+
+    static func decisionForm(_ d: CaseDetail.Decision?) -> DecisionForm {
+        let c = d?.safeContact
+        let flags = [("mayIdentifyAsDost", c?.mayIdentifyAsDost), ("voicemailSafe", c?.voicemailSafe), ("smsSafe", c?.smsSafe)]
+            .map { Choice(value: $0.0, labelKey: "case.decision.\($0.0)", selected: $0.1 == true) }
+        return DecisionForm(services: Choice.of(Service.self, selected: d?.services ?? []),
+                            riskLevels: Choice.of(RiskLevel.self, selected: [d?.riskLevel ?? d?.screenedRiskLevel ?? "standard"]),
+                            methods: Choice.of(SafeContact.Method.self, selected: c?.methods.map(\.rawValue) ?? []), contactFlags: flags,
+                            needsRehabilitation: d?.needsRehabilitation ?? true, riskReason: d?.riskReason ?? "", safeTimes: c?.safeTimes ?? "", codeWord: c?.codeWord ?? "")
+    }
+
+    static func signable(_ d: CaseDetail.Decision?, _ section: AssessmentSection?, _ status: CaseStatus) -> Bool {
+        guard let d, let section, status.isOpen else { return false }
+        return section == .legal ? d.lawyerSignedAt == nil : d.psychologistSignedAt == nil
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import PenahDomain
+import Vapor
+
+/// The case pages: worklist, registration, the case itself and its printables. Every action is a
+/// plain form with the session's CSRF token that goes through the same services as the API and
+/// comes back to the case page; a field problem re-renders the page with the problem named.
+struct CasePages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let cases = routes.grouped("cases")
+        cases.get(use: CaseListPage.render).access(.action(.readCase))
+        cases.get("new", use: CaseIntakePage.show).access(.action(.registerCase))
+        cases.post("new", use: CaseIntakePage.submit).access(.action(.registerCase))
+        let one = cases.grouped(":caseID")
+        one.get(use: CasePage.show).access(.action(.readCase))
+        // The CSRF check gathers a multipart body itself (up to 11 MB), so the route streams it.
+        one.on(.POST, "documents", body: .collect(maxSize: "11mb"), use: upload).access(.action(.uploadDocument))
+        one.get("documents", ":documentID", use: CaseAPI().download).access(.action(.readDocument))
+        one.post("assessment", use: assess).access(.action(.writeAssessment))
+        one.post("decision", use: draft).access(.action(.decideCase))
+        one.post("decision", "sign", use: sign).access(.action(.decideCase))
+        one.post("refusal", use: refuse).access(.action(.refuseCase))
+        one.get("print", ":document", use: CasePrint.render).access(.action(.readCase))
+    }
+
+    private func backToCase(_ req: Request) -> Response {
+        req.redirect(to: "/cases/\(req.parameters.get("caseID") ?? "")", redirectType: .normal)
+    }
+
+    /// Runs a form action; field problems come back as the case page with them listed (422).
+    private func perform(_ req: Request, sectionInput: AssessmentInput? = nil, _ action: () async throws -> Void) async throws -> Response {
+        do {
+            try await action()
+            return backToCase(req)
+        } catch let validation as ValidationProblems {
+            return try await CasePage.render(req, problems: validation.problems, sectionInput: sectionInput)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable func upload(_ req: Request) async throws -> Response {
+        try await perform(req) {
+            let kind = req.formValue("kind", limit: 40) ?? ""
+            guard let file = try? req.content.get(File.self, at: "file") else {
+                throw ValidationProblems([.init(field: "file", code: "required")])
+            }
+            _ = try await req.caseDocuments.upload(kind: kind, data: Data(buffer: file.data), caseID: req.parameters.get("caseID", as: UUID.self),
+                                                   staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func assess(_ req: Request) async throws -> Response {
+        let parsed = CaseForms.assessment(req)
+        return try await perform(req, sectionInput: parsed.input) {
+            guard parsed.problems.isEmpty, let input = parsed.input else { throw ValidationProblems(parsed.problems) }
+            _ = try await req.caseInterview.saveSection(input, caseID: req.parameters.get("caseID", as: UUID.self),
+                                                        staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func draft(_ req: Request) async throws -> Response {
+        try await perform(req) {
+            let input = try CaseForms.decision(req)
+            _ = try await req.caseInterview.draftDecision(input, caseID: req.parameters.get("caseID", as: UUID.self),
+                                                          staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func sign(_ req: Request) async throws -> Response {
+        try await perform(req) {
+            _ = try await req.caseInterview.sign(caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func refuse(_ req: Request) async throws -> Response {
+        try await perform(req) {
+            let input = try CaseForms.refusal(req)
+            try await CaseRefusal(db: req.db, vault: req.vault).refuse(input, caseID: req.parameters.get("caseID", as: UUID.self),
+                                                                       staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+}
