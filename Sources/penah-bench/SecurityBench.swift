@@ -20,3 +20,12 @@ enum QueueBench {
         }
     }
 }
+
+enum CaseBench {
+    static func run() async throws {
+        try await CaseProbes.run { postgresURL in
+            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
+            return (app, { try await Bench.dispose(app, dir, schema) })
+        }
+    }
+}

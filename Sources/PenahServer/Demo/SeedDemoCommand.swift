@@ -3,7 +3,10 @@ import Vapor
 /// `penah seed-demo`: loads the demo organisation. Safe to run twice; refuses in production, where
 /// invented data must never mix with real cases.
 struct SeedDemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
+    struct Signature: CommandSignature {
+        @Option(name: "cases", help: "Also register N synthetic cases (invented people) across the DOST centres.")
+        var cases: Int?
+    }
     var help: String { "Load a demo organisation (never in production)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -18,6 +21,15 @@ struct SeedDemoCommand: AsyncCommand {
         if !staff.isEmpty {
             context.console.print("Demo staff, password \"\(DemoOrganisation.demoPassword)\"; add each line to an authenticator app:")
             for (username, uri) in staff { context.console.print("  \(username)\n  \(uri)") }
+        }
+        if let count = signature.cases {
+            guard (1...1_000_000).contains(count) else { throw CommandFailure("--cases takes a number from 1 to 1000000") }
+            let existing = try await CaseRecord.query(on: app.db).count()
+            let console = context.console
+            try await DemoCases(db: app.db, vault: app.vault(on: app.db)).seed(count: count, from: existing) { n in
+                console.print("  … \(n) cases")
+            }
+            context.console.print("Registered \(count) synthetic case(s).")
         }
     }
 }
