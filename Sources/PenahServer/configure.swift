@@ -45,6 +45,8 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: QueueAPI())
     try app.register(collection: CaseAPI())
     try app.register(collection: CasePages())
+    try app.register(collection: NoticeAPI())
+    try app.register(collection: NoticePages())
     try app.register(collection: BoardRoutes())
     try app.register(collection: QueuePages())
     try app.register(collection: QueueStatsPage())
@@ -53,6 +55,9 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: AdminUnitPages())
     try app.register(collection: EnrolmentPages())
     PenahCommands.register(on: app)
+    if settings.notices.runsWorker, settings.policeGatewayURL != nil {
+        app.lifecycle.use(NoticeWorker { $0.noticeDelivery() })
+    }
 }
 
 struct SettingsKey: StorageKey { typealias Value = Settings }

@@ -39,7 +39,7 @@ struct AccessPolicyTests {
                 staff.user.isService = true
                 try await staff.user.update(on: app.db)
             }
-            let (caseID, documentID) = try await caseWithDocument(in: Application.defaultUnit(for: role == .lawEnforcementGateway ? .admin : role), app)
+            let (caseID, documentID, noticeID) = try await caseWithDocument(in: Application.defaultUnit(for: role == .lawEnforcementGateway ? .admin : role), app)
             for route in app.routes.all {
                 guard case .action(let action) = route.declaredAccess else { continue }
                 // Parameters name real records in the caller's own unit (a colleague's account, a
@@ -57,6 +57,7 @@ struct AccessPolicyTests {
                     case .parameter("caseID"): parts.append(caseID)
                     case .parameter("documentID"): parts.append(documentID)
                     case .parameter("document"): parts.append("application")
+                    case .parameter("noticeID"): parts.append(noticeID)
                     case .parameter where isTicketRoute: parts.append(try await ticket(in: unitCode, app))
                     case .parameter: parts.append(try await app.makeStaff(.reception).user.requireID().uuidString)
                     case .anything, .catchall: parts.append("x")
@@ -97,8 +98,8 @@ struct AccessPolicyTests {
             .requireID().uuidString
     }
 
-    /// A case with a document in the unit (or in BAKU-1 where the unit takes no cases).
-    func caseWithDocument(in unitCode: String, _ app: Application) async throws -> (String, String) {
+    /// A case with a document and a notice in the unit (or in BAKU-1 where the unit takes no cases).
+    func caseWithDocument(in unitCode: String, _ app: Application) async throws -> (String, String, String) {
         let unit = try await UnitService(db: app.db).find(code: unitCode)
         let home = unit?.kind?.servesVisitors == true || unit?.kind == .hq ? unitCode : "BAKU-1"
         let reception = try await app.makeStaff(.reception, unit: home)
@@ -109,7 +110,14 @@ struct AccessPolicyTests {
         let documents = CaseDocuments(db: app.db, vault: app.vault(), directory: app.settings.dataDirectory.appendingPathComponent("documents"))
         let document = try await documents.upload(kind: "policeProtocol", data: Data("%PDF-1.4 test".utf8), caseID: registered.id,
                                                   staff: context, actor: .system("t"))
-        return (registered.id.uuidString, try document.requireID().uuidString)
+        let lawyer = try await app.makeStaff(.lawyer, unit: home)
+        let lawyerContext = StaffContext(userID: try lawyer.user.requireID(), username: lawyer.username, displayName: "t", role: .lawyer,
+                                         unitCode: home, unitName: home, session: AuthSessionRef(id: UUID(), kind: .api, csrfToken: nil))
+        let section = try JSONDecoder().decode(AssessmentInput.self, from: JSONSerialization.data(withJSONObject: Application.section("legal")))
+        _ = try await CaseInterview(db: app.db, vault: app.vault()).saveSection(section, caseID: registered.id, staff: lawyerContext, actor: .system("t"))
+        let notice = try await NoticeService(db: app.db, vault: app.vault(), settings: app.settings)
+            .create(.init(urgency: .routine), caseID: registered.id, staff: lawyerContext, actor: .system("t"))
+        return (registered.id.uuidString, try document.requireID().uuidString, try notice.requireID().uuidString)
     }
 
     @Test("without credentials: API routes say 401, pages send to sign-in")

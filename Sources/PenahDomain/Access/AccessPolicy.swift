@@ -23,6 +23,10 @@ public enum Action: String, CaseIterable, Sendable {
     case decideCase
     case refuseCase
     case readCaseAccessLog
+    case informPolice
+    case readNotice
+    case retryNotice
+    case acknowledgeNotice
 }
 
 /// The single table of role × action → scope. Absent means "not allowed" (answered as 404).
@@ -44,7 +48,10 @@ public enum AccessPolicy {
         table[.lawyer]?.merge([.refuseCase: .unit]) { $1 }
         table[.supervisor]?.merge([.readCase: .region, .readDocument: .region, .refuseCase: .region, .readCaseAccessLog: .region]) { $1 }
         table[.auditor]?.merge([.readCaseAccessLog: .all]) { $1 }
-        table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all]
+        // Informing the police: the lawyer writes and sends; supervisors watch and retry in their region.
+        table[.lawyer]?.merge([.informPolice: .unit, .readNotice: .unit, .retryNotice: .unit]) { $1 }
+        table[.supervisor]?.merge([.readNotice: .region, .retryNotice: .region]) { $1 }
+        table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all, .acknowledgeNotice: .all]
         return table
     }()
 

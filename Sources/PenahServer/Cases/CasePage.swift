@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import PenahDomain
 import Vapor
@@ -46,15 +47,25 @@ struct CasePage {
         let answerChannels: [Choice]
         let languages: [Choice]
         let problems: [ErrorPageContext.FieldLine]
+        let police: PoliceSection?
+    }
+
+    /// Step 4 on the case: its notices, and what the reader may do about them.
+    struct PoliceSection: Encodable {
+        let notices: [NoticeLine]
+        let canInform: Bool
+        let canRetry: Bool
+        let protocolOnFile: Bool
+        let urgencies, prosecutions: [Choice]
     }
 
     @Sendable static func show(_ req: Request) async throws -> View {
         try await render(req, problems: [])
     }
 
-    static func render(_ req: Request, problems: [FieldProblem], sectionInput: AssessmentInput? = nil) async throws -> View {
+    static func render(_ req: Request, problems: [FieldProblem], sectionInput: AssessmentInput? = nil, caseID: UUID? = nil) async throws -> View {
         let staff = try req.requireStaff()
-        let detail = try await CaseDetail.load(caseID: req.parameters.get("caseID", as: UUID.self), staff: staff, actor: req.auditActor,
+        let detail = try await CaseDetail.load(caseID: caseID ?? req.parameters.get("caseID", as: UUID.self), staff: staff, actor: req.auditActor,
                                                on: req.db, vault: req.vault, standards: req.application.settings.standards)
         let v = detail.victim
         let yes = "case.page.yes", no = "case.page.no"
@@ -104,7 +115,20 @@ struct CasePage {
             canRefuse: AccessPolicy.allows(staff.role, .refuseCase) && CaseRules.canRefuse(status: status),
             answerChannels: Choice.of(AnswerChannel.self, selected: [staff.role == .callCentre ? "callCentre" : "inPerson"]),
             languages: Language.allCases.map { Choice(value: $0.rawValue, labelKey: "lang.name.\($0.rawValue)", selected: $0.rawValue == (v.preferredLanguage ?? "az")) },
-            problems: CaseFormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc."])))
+            problems: CaseFormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice."]),
+            police: try await policeSection(detail, staff: staff, db: req.db)))
+    }
+
+    static func policeSection(_ detail: CaseDetail, staff: StaffContext, db: any Database) async throws -> PoliceSection? {
+        guard AccessPolicy.allows(staff.role, .readNotice) else { return nil }
+        let notices = try await NoticeRecord.query(on: db).filter(\.$caseID == detail.id).sort(\.$createdAt).all()
+        let legalWritten = detail.assessments?.contains { $0.section == AssessmentSection.legal.rawValue } == true
+        let canInform = AccessPolicy.allows(staff.role, .informPolice) && detail.eligible && detail.status != CaseStatus.refused.rawValue
+        return PoliceSection(notices: notices.map { NoticeLine($0) }, canInform: canInform && legalWritten,
+                             canRetry: AccessPolicy.allows(staff.role, .retryNotice),
+                             protocolOnFile: canInform && detail.documents.contains { $0.kind == DocumentKind.policeProtocol.rawValue },
+                             urgencies: Choice.of(NoticeUrgency.self, selected: [detail.decision?.riskLevel == "high" ? "urgent" : "routine"]),
+                             prosecutions: Choice.of(ProsecutionPosition.self, selected: ["undecided"]))
     }
 
     static func sectionView(_ s: CaseDetail.Section, _ language: Language) -> SectionView {

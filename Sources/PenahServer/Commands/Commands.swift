@@ -11,6 +11,7 @@ enum PenahCommands {
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.asyncCommands.use(PolicyCommand(), as: "policy")
         app.asyncCommands.use(KeysCommand(), as: "keys")
+        app.asyncCommands.use(SandboxCommand(), as: "sandbox")
         app.lifecycle.use(WelcomeOnServe())
     }
 }

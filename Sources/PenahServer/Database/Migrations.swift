@@ -14,5 +14,6 @@ enum PenahMigrations {
         CreateIdempotentResponses(),
         CreateCases(),
         CreateCaseWork(),
+        CreateNotices(),
     ]
 }

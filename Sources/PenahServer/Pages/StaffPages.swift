@@ -15,6 +15,7 @@ struct StaffPages: RouteCollection {
             (.viewQueueStats, "/queue-stats/\(unitCode)", "queue.stats.heading"),
             (.readCase, "/cases", "case.list.heading"),
             (.registerCase, "/cases/new", "case.new.heading"),
+            (.readNotice, "/notices", "notice.list.heading"),
             (.manageUsers, "/admin/users", "admin.users.heading"),
             (.manageUnits, "/admin/units", "admin.units.heading"),
             (.readAudit, "/audit", "audit.heading"),

@@ -22,6 +22,7 @@ public struct Settings: Sendable {
     /// PostgreSQL connections per event loop (`PENAH_DATABASE_POOL_SIZE`, default 8).
     public var databasePoolSize: Int
     public var standards: TimeStandards
+    public var notices: NoticeSettings
 
     /// Reads and validates. Throws `SettingsError` naming the first bad variable.
     public static func load(environment: [String: String], isProduction: Bool) throws -> Settings {
@@ -85,7 +86,8 @@ public struct Settings: Sendable {
         return Settings(
             dataDirectory: dataDirectory, database: database, masterKeyBase64: masterKey, previousMasterKeyBase64: previousKey,
             policeGatewayURL: gatewayURL, policeGatewaySecret: gatewaySecret, quickExitURL: quickExit,
-            isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value)
+            isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value),
+            notices: try NoticeSettings.load(value)
         )
     }
 }

@@ -1,0 +1,96 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Notice forms on the case page, the supervisors' list of notices nobody has confirmed, and the
+/// printed letter for hand delivery. Forms carry the CSRF token and come back to the case.
+struct NoticePages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let fromCase = routes.grouped("cases", ":caseID")
+        fromCase.post("notices", use: create).access(.action(.informPolice))
+        fromCase.post("police-reference", use: alreadyKnown).access(.action(.informPolice))
+        let notices = routes.grouped("notices")
+        notices.get(use: list).access(.action(.readNotice))
+        notices.post(":noticeID", "retry", use: retry).access(.action(.retryNotice))
+        notices.post(":noticeID", "delivery", use: delivered).access(.action(.informPolice))
+        notices.get(":noticeID", "letter", use: NoticeLetter.render).access(.action(.readNotice))
+    }
+
+    /// Runs a form action and returns to the case; field problems re-render the case page (422).
+    private func perform(_ req: Request, caseID: UUID?, _ action: () async throws -> Void) async throws -> Response {
+        do {
+            try await action()
+            return req.redirect(to: "/cases/\(caseID?.uuidString ?? "")", redirectType: .normal)
+        } catch let validation as ValidationProblems {
+            return try await CasePage.render(req, problems: validation.problems, caseID: caseID).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable func create(_ req: Request) async throws -> Response {
+        let caseID = req.parameters.get("caseID", as: UUID.self)
+        return try await perform(req, caseID: caseID) {
+            guard let urgency = NoticeUrgency(rawValue: req.formValue("urgency", limit: 20) ?? "") else {
+                throw ValidationProblems([.init(field: "urgency", code: "invalidValue")])
+            }
+            let raw = req.formValue("prosecution", limit: 40) ?? ""
+            guard raw.isEmpty || ProsecutionPosition(rawValue: raw) != nil else { throw ValidationProblems([.init(field: "prosecution", code: "invalidValue")]) }
+            _ = try await req.notices.create(.init(urgency: urgency, prosecution: ProsecutionPosition(rawValue: raw)), caseID: caseID,
+                                             staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func alreadyKnown(_ req: Request) async throws -> Response {
+        let caseID = req.parameters.get("caseID", as: UUID.self)
+        return try await perform(req, caseID: caseID) {
+            _ = try await req.notices.recordAlreadyKnown(reference: req.formValue("reference", limit: 101) ?? "", caseID: caseID,
+                                                         staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func retry(_ req: Request) async throws -> Response {
+        let notice = try await NoticeTracking(db: req.db).retry(noticeID: req.parameters.get("noticeID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+        return req.redirect(to: req.formValue("back", limit: 10) == "list" ? "/notices" : "/cases/\(notice.caseID)", redirectType: .normal)
+    }
+
+    @Sendable func delivered(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let found = try await NoticeTracking(db: req.db).find(req.parameters.get("noticeID", as: UUID.self), for: staff, .informPolice)
+        return try await perform(req, caseID: found.caseID) {
+            _ = try await NoticeTracking(db: req.db).confirmLetter(noticeID: found.id, deliveredBy: req.formValue("deliveredBy", limit: 201) ?? "",
+                                                                   staff: staff, actor: req.auditActor)
+        }
+    }
+
+    struct ListContext: Encodable {
+        let page: PageFrame
+        let limitMinutes: Int
+        let rows: [NoticeLine]
+    }
+
+    @Sendable func list(_ req: Request) async throws -> View {
+        let limit = req.application.settings.notices.acknowledgementLimitMinutes
+        let notices = try await NoticeTracking(db: req.db).overdue(staff: try req.requireStaff(), limitMinutes: limit)
+        return try await req.view.render("notices", ListContext(page: req.staffFrame(titleKey: "notice.list.heading"), limitMinutes: limit,
+                                                                rows: notices.map { NoticeLine($0) }))
+    }
+}
+
+/// One notice as a line on a page: number, state, times and what can be done with it.
+struct NoticeLine: Encodable {
+    let id: UUID; let caseID: UUID; let number: String; let statusKey: String; let urgencyKey: String; let channelKey: String
+    let created: String; let sent: String?; let acknowledged: String?; let reference: String?; let deliveredBy: String?
+    let minutesToAcknowledgement: Int?
+    let isLetter: Bool; let canConfirmLetter: Bool; let canRetry: Bool
+
+    init(_ n: NoticeRecord) {
+        id = n.id!; caseID = n.caseID; number = n.number; statusKey = "code.noticeStatus.\(n.statusCode)"
+        urgencyKey = "code.noticeUrgency.\(n.urgencyCode)"; channelKey = "code.noticeChannel.\(n.channelCode)"
+        created = BakuFormat.dateTime(n.createdAt); sent = n.sentAt.map(BakuFormat.dateTime); acknowledged = n.acknowledgedAt.map(BakuFormat.dateTime)
+        reference = n.reference; deliveredBy = n.deliveredBy
+        minutesToAcknowledgement = n.acknowledgedAt.map { Int($0.timeIntervalSince(n.createdAt) / 60) }
+        isLetter = n.channel == .letter
+        canConfirmLetter = n.channel == .letter && n.status == .queued
+        canRetry = n.status == .failed && n.channel == .policeGateway
+    }
+}

@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import PenahDomain
+
+/// A law-enforcement notice: a numbered document whose content (`body`, sealed JSON — it names
+/// her) is frozen when the notice is created, so what was sent is what is on file.
+final class NoticeRecord: Model, @unchecked Sendable {
+    static let schema = "law_enforcement_notices"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "number") var number: String
+    @Field(key: "urgency") var urgencyCode: String
+    @Field(key: "channel") var channelCode: String
+    @Field(key: "status") var statusCode: String
+    @Field(key: "body") var body: String
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @OptionalField(key: "acknowledged_at") var acknowledgedAt: Date?
+    @OptionalField(key: "failed_at") var failedAt: Date?
+    /// The police's own reference: from the acknowledgement, or the protocol already on file.
+    @OptionalField(key: "reference") var reference: String?
+    /// Who carried a printed letter, when the channel is `letter`.
+    @OptionalField(key: "delivered_by") var deliveredBy: String?
+
+    init() {}
+
+    var status: NoticeStatus { NoticeStatus(rawValue: statusCode) ?? .queued }
+    var urgency: NoticeUrgency { NoticeUrgency(rawValue: urgencyCode) ?? .routine }
+    var channel: NoticeChannel { NoticeChannel(rawValue: channelCode) ?? .letter }
+}
+
+/// The transactional outbox: one row per notice to deliver, written in the notice's transaction.
+/// A node claims a row by writing a lease (its claim token and an expiry); a crashed node's lease
+/// runs out and another node takes the row over. Times are whole milliseconds, compared exactly.
+final class OutboxMessage: Model, @unchecked Sendable {
+    static let schema = "outbox_messages"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "notice_id") var noticeID: UUID
+    @Field(key: "channel") var channelCode: String
+    /// 0 urgent, 1 routine: lower goes first.
+    @Field(key: "priority") var priority: Int
+    @Field(key: "status") var statusCode: String
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "next_attempt_ms") var nextAttemptMs: Int64
+    @OptionalField(key: "lease_token") var leaseToken: String?
+    @OptionalField(key: "lease_until_ms") var leaseUntilMs: Int64?
+    @OptionalField(key: "last_error") var lastError: String?
+    @Field(key: "created_ms") var createdMs: Int64
+
+    init() {}
+}
+
+struct CreateNotices: AsyncMigration {
+    var name: String { "010_CreateNotices" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(NoticeRecord.schema)
+            .id()
+            .field("case_id", .uuid, .required, .references(CaseRecord.schema, "id", onDelete: .restrict))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, "id", onDelete: .restrict))
+            .field("number", .string, .required)
+            .field("urgency", .string, .required)
+            .field("channel", .string, .required)
+            .field("status", .string, .required)
+            .field("body", .string, .required)
+            .field("created_by", .uuid, .required, .references(StaffUser.schema, "id", onDelete: .restrict))
+            .field("created_at", .datetime, .required)
+            .field("sent_at", .datetime)
+            .field("acknowledged_at", .datetime)
+            .field("failed_at", .datetime)
+            .field("reference", .string)
+            .field("delivered_by", .string)
+            .unique(on: "number")
+            .create()
+        try await database.schema(OutboxMessage.schema)
+            .id()
+            .field("notice_id", .uuid, .required, .references(NoticeRecord.schema, "id", onDelete: .cascade))
+            .field("channel", .string, .required)
+            .field("priority", .int, .required)
+            .field("status", .string, .required)
+            .field("attempts", .int, .required)
+            .field("next_attempt_ms", .int64, .required)
+            .field("lease_token", .string)
+            .field("lease_until_ms", .int64)
+            .field("last_error", .string)
+            .field("created_ms", .int64, .required)
+            .unique(on: "notice_id", "channel")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "outbox_due").on(OutboxMessage.schema).column("status").column("priority").column("next_attempt_ms").run()
+        try await sql.create(index: "notices_case").on(NoticeRecord.schema).column("case_id").run()
+        try await sql.create(index: "notices_unit_status").on(NoticeRecord.schema).column("unit_id").column("status").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OutboxMessage.schema).delete()
+        try await database.schema(NoticeRecord.schema).delete()
+    }
+}
+
+import SQLKit

@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// Informing law enforcement (step 4). The notice and its outbox message are written in one
+/// transaction with the audit event, so a committed notice is always delivered (or visibly fails);
+/// nothing is sent from here — the delivery worker does that.
+struct NoticeService {
+    let db: any Database
+    let vault: IdentityVault
+    let settings: Settings
+
+    struct CreateInput: Codable, Sendable {
+        var urgency: NoticeUrgency
+        var prosecution: ProsecutionPosition?
+    }
+
+    func create(_ input: CreateInput, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> NoticeRecord {
+        let (record, _) = try await CaseScope.find(caseID, for: staff, .informPolice, on: db)
+        guard record.eligible, record.status != .refused else { throw Abort(.conflict) }
+        let detail = try await CaseDetail.load(caseID: record.id, staff: staff, actor: actor, on: db, vault: vault, standards: settings.standards)
+        // The incident facts come from the lawyer's section; without it there is nothing to tell.
+        guard let legal = detail.assessments?.first(where: { $0.section == AssessmentSection.legal.rawValue }) else { throw Abort(.conflict) }
+        let urgency = NoticeUrgency.effective(asked: input.urgency, risk: detail.decision.flatMap { RiskLevel(rawValue: $0.riskLevel) }
+                                                ?? detail.screenedRiskLevel.flatMap(RiskLevel.init(rawValue:)))
+        let channel: NoticeChannel = settings.policeGatewayURL == nil ? .letter : .policeGateway
+        let notice = NoticeRecord()
+        notice.id = UUID()
+        notice.caseID = try record.requireID()
+        notice.unitID = record.$unit.id
+        notice.urgencyCode = urgency.rawValue
+        notice.channelCode = channel.rawValue
+        notice.statusCode = NoticeStatus.queued.rawValue
+        notice.createdBy = staff.userID
+        notice.createdAt = now
+        try await db.writeTransaction { db in
+            notice.number = try await Self.nextNumber(caseNumber: record.number, caseID: notice.caseID, on: db)
+            let body = NoticeBody.make(id: notice.id!, number: notice.number, caseNumber: record.number, unitCode: detail.unitCode,
+                                       urgency: urgency, createdAt: now, legal: legal, decision: detail.decision, victim: detail.victim,
+                                       prosecution: input.prosecution ?? .undecided)
+            notice.body = try await vault.seal(try body.encoded(), field: "notice.body")
+            try await notice.create(on: db)
+            if channel == .policeGateway { try await Self.enqueue(notice, now: now, on: db) }
+            try await AuditLog.append(on: db, actor: actor, action: "notice.create", recordType: "case", recordID: record.id?.uuidString)
+        }
+        return notice
+    }
+
+    /// `LE-<case number>-<n>`: unique, so two notices created at once cannot share a number (the
+    /// loser's transaction fails on the constraint and the caller sees 409).
+    static func nextNumber(caseNumber: String, caseID: UUID, on db: any Database) async throws -> String {
+        let existing = try await NoticeRecord.query(on: db).filter(\.$caseID == caseID).count()
+        return "LE-\(caseNumber)-\(existing + 1)"
+    }
+
+    static func enqueue(_ notice: NoticeRecord, now: Date, on db: any Database) async throws {
+        let message = OutboxMessage()
+        message.noticeID = try notice.requireID()
+        message.channelCode = notice.channelCode
+        message.priority = notice.urgency == .urgent ? 0 : 1
+        message.statusCode = OutboxState.pending
+        message.attempts = 0
+        message.nextAttemptMs = now.milliseconds
+        message.createdMs = now.milliseconds
+        try await message.create(on: db)
+    }
+
+    /// The act on file is a police protocol: the police already know. The step is recorded as done
+    /// with their reference, as a notice that never leaves.
+    func recordAlreadyKnown(reference: String, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> NoticeRecord {
+        let (record, _) = try await CaseScope.find(caseID, for: staff, .informPolice, on: db)
+        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ValidationProblems([.init(field: "reference", code: "required")]) }
+        guard trimmed.count <= 100 else { throw ValidationProblems([.init(field: "reference", code: "tooLong")]) }
+        let caseID = try record.requireID()
+        guard try await CaseDocument.query(on: db).filter(\.$caseID == caseID).filter(\.$kindCode == DocumentKind.policeProtocol.rawValue).count() > 0
+        else { throw Abort(.conflict) }
+        let notice = NoticeRecord()
+        notice.id = UUID()
+        notice.caseID = caseID
+        notice.unitID = record.$unit.id
+        notice.urgencyCode = NoticeUrgency.routine.rawValue
+        notice.channelCode = NoticeChannel.alreadyKnown.rawValue
+        notice.statusCode = NoticeStatus.acknowledged.rawValue
+        notice.createdBy = staff.userID
+        notice.createdAt = now
+        notice.acknowledgedAt = now
+        notice.reference = trimmed
+        notice.body = try await vault.seal(Data("{}".utf8), field: "notice.body")
+        try await db.writeTransaction { db in
+            notice.number = try await Self.nextNumber(caseNumber: record.number, caseID: caseID, on: db)
+            try await notice.create(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "notice.alreadyKnown", recordType: "case", recordID: caseID.uuidString)
+        }
+        return notice
+    }
+}
+
+/// The outbox row's own states (the notice's are `NoticeStatus`).
+enum OutboxState {
+    static let pending = "pending"
+    static let done = "done"
+    static let failed = "failed"
+}
+
+extension Date {
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+}

@@ -1,0 +1,242 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahDomain
+@testable import PenahServer
+
+/// Step 4: notices through the outbox to the (stand-in) police gateway.
+@Suite("Law-enforcement notices")
+struct NoticeTests {
+    static let secret = "stand-in secret, thirty-two characters or more"
+    static let psychologicalMarker = "PSYCH-ONLY-OBSERVATION"
+    static let hostile = "\"'><script>alert(1)</script>"
+
+    /// A stand-in gateway on a free port and a Penah configured to deliver to it (worker off: tests
+    /// drive passes themselves, so timing is theirs).
+    static func withGateway(_ body: (Application, StandInInbox, URL) async throws -> Void) async throws {
+        let inbox = StandInInbox()
+        let (gateway, port) = try await PoliceGatewayStandIn.start(secret: secret, acknowledger: nil, port: 0, inbox: inbox)
+        let url = URL(string: "http://127.0.0.1:\(port)/notices")!
+        do {
+            try await withPenah(environment: ["PENAH_POLICE_GATEWAY_URL": url.absoluteString, "PENAH_POLICE_GATEWAY_SECRET": secret,
+                                              "PENAH_DELIVERY_WORKER": "off", "PENAH_NOTICE_MAX_ATTEMPTS": "3", "PENAH_NOTICE_RETRY_BASE_MS": "1"]) { app in
+                try await body(app, inbox, url)
+            }
+        } catch { try? await PoliceGatewayStandIn.stop(gateway); throw error }
+        try await PoliceGatewayStandIn.stop(gateway)
+    }
+
+    /// A registered case with both interview sections and a signed decision; returns its id.
+    static func interviewedCase(_ app: Application, district: String = "Nəsimi", factors: [String] = []) async throws -> UUID {
+        let reception = try await app.caller(.reception)
+        let lawyer = try await app.caller(.lawyer)
+        let psychologist = try await app.caller(.psychologist)
+        let id = try await reception.register()
+        var legal = Application.section("legal", factors: factors, notes: "legal notes")
+        legal["incidentDistrict"] = district
+        #expect(try await lawyer.send(.POST, "/api/v1/cases/\(id)/assessments", legal).status == .ok)
+        var psych = Application.section("psychological", notes: psychologicalMarker)
+        psych["needs"] = ["housing", "educationEmployment"]
+        #expect(try await psychologist.send(.POST, "/api/v1/cases/\(id)/assessments", psych).status == .ok)
+        let level = factors.isEmpty ? "standard" : "high"
+        let decision: [String: Any] = ["needsRehabilitation": true, "services": ["shelter"], "riskLevel": level,
+                                       "safeContact": ["methods": ["inPersonAtCentre"], "mayIdentifyAsDost": false, "voicemailSafe": false, "smsSafe": false]]
+        #expect(try await lawyer.send(.POST, "/api/v1/cases/\(id)/decision", decision).status == .ok)
+        return id
+    }
+
+    static func delivery(_ app: Application) -> NoticeDelivery { app.noticeDelivery() }
+
+    @Test("the notice and its outbox message commit together; after a crash between commit and send the receiver gets it exactly once")
+    func exactlyOnce() async throws {
+        try await Self.withGateway { app, inbox, url in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.caller(.lawyer)
+            let created = try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "routine"])
+            #expect(created.status == .created, "\(created.text)")
+            #expect(created.object["status"] as? String == "queued")
+            let noticeID = try #require(UUID(uuidString: created.object["id"] as? String ?? ""))
+            #expect(try await OutboxMessage.query(on: app.db).count() == 1)
+
+            // Node A claims, sends, and dies before recording the send.
+            let nodeA = Self.delivery(app)
+            let (message, _) = try #require(try await nodeA.claim(now: Date()))
+            let notice = try #require(try await NoticeRecord.find(noticeID, on: app.db))
+            let body = try await app.vault().open(notice.body, field: "notice.body")
+            try await HTTPPoliceGateway(url: url, secret: Self.secret, client: app.http.client.shared).deliver(body: body, idempotencyKey: noticeID.uuidString)
+            #expect(try await NoticeRecord.find(noticeID, on: app.db)?.status == .queued)
+            // While A's lease holds, nobody else sends.
+            #expect(try await Self.delivery(app).runOnce() == 0)
+            // After the lease runs out, node B (a restarted server) takes over.
+            let later = Date().addingTimeInterval(31)
+            #expect(try await Self.delivery(app).runOnce(now: { later }) == 1)
+            #expect(try await NoticeRecord.find(noticeID, on: app.db)?.status == .sent)
+            #expect(await inbox.received.count == 1, "one notice by its idempotency key")
+            #expect(await inbox.posts == 2, "sent twice, kept once")
+            #expect(try await OutboxMessage.find(message.id, on: app.db)?.statusCode == OutboxState.done)
+            #expect(try await Self.delivery(app).runOnce(now: { later }) == 0, "nothing left to send")
+            let shown = try await lawyer.send(.GET, "/api/v1/law-enforcement-notices/\(noticeID)")
+            #expect(shown.object["status"] as? String == "sent" && shown.object["sentAt"] != nil)
+        }
+    }
+
+    @Test("receiver down: retries, then failed with an alert for the supervisor; back up, a manual retry delivers")
+    func receiverDown() async throws {
+        try await Self.withGateway { app, inbox, _ in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.caller(.lawyer)
+            let created = try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "routine"])
+            let noticeID = try #require(created.object["id"] as? String)
+            await inbox.setAvailable(false)
+            var clock = Date(), tries = 0
+            for _ in 0..<10 {
+                clock = clock.addingTimeInterval(60)
+                let at = clock
+                tries += try await Self.delivery(app).runOnce(now: { at })
+            }
+            #expect(tries == 3, "the configured limit, then no more")
+            let failed = try #require(try await NoticeRecord.find(UUID(uuidString: noticeID), on: app.db))
+            #expect(failed.status == .failed)
+            #expect(try await OutboxMessage.query(on: app.db).first()?.attempts == 3)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notice.failed").count() == 1)
+            let supervisor = try await app.caller(.supervisor)
+            let alerts = try await supervisor.send(.GET, "/api/v1/law-enforcement-notices")
+            #expect((alerts.object["items"] as? [[String: Any]])?.first?["id"] as? String == noticeID)
+            let page = try await app.browser(.supervisor)
+            #expect(try await app.send(.GET, "/notices?lang=en", headers: page.headers).body.string.contains(failed.number))
+
+            await inbox.setAvailable(true)
+            #expect(try await lawyer.send(.POST, "/api/v1/law-enforcement-notices/\(noticeID)/retry").status == .ok)
+            #expect(try await lawyer.send(.POST, "/api/v1/law-enforcement-notices/\(noticeID)/retry").status == .conflict, "only a failed notice")
+            #expect(try await Self.delivery(app).runOnce() == 1)
+            #expect(try await NoticeRecord.find(failed.id, on: app.db)?.status == .sent)
+            #expect(await inbox.received.count == 1)
+        }
+    }
+
+    @Test("a duplicate acknowledgement changes nothing; only the gateway's service account may acknowledge")
+    func acknowledgement() async throws {
+        try await Self.withGateway { app, _, _ in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.caller(.lawyer)
+            let noticeID = try #require(try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "routine"]).object["id"] as? String)
+            _ = try await Self.delivery(app).runOnce()
+            let gateway = try await app.gatewayCaller()
+            let path = "/api/v1/law-enforcement-notices/\(noticeID)/acknowledgement"
+            #expect(try await lawyer.send(.POST, path, ["reference": "X", "receivedAt": "2026-12-01T10:00:00Z"]).status == .notFound)
+            #expect(try await gateway.send(.POST, path, ["reference": "", "receivedAt": "2026-12-01T10:00:00Z"]).status == .unprocessableEntity)
+            #expect(try await gateway.send(.POST, path, ["reference": "R-1", "receivedAt": "yesterday"]).status == .unprocessableEntity)
+            let first = try await gateway.send(.POST, path, ["reference": "R-1", "receivedAt": "2026-12-01T10:00:00+04:00"])
+            #expect(first.status == .ok && first.object["status"] as? String == "acknowledged")
+            let stamped = try #require(try await NoticeRecord.find(UUID(uuidString: noticeID), on: app.db))
+            let again = try await gateway.send(.POST, path, ["reference": "R-2", "receivedAt": "2026-12-01T11:00:00Z"])
+            #expect(again.status == .ok && again.object["reference"] as? String == "R-1")
+            let after = try #require(try await NoticeRecord.find(UUID(uuidString: noticeID), on: app.db))
+            #expect(after.reference == "R-1" && after.acknowledgedAt == stamped.acknowledgedAt)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notice.acknowledge").count() == 1)
+            #expect(try await gateway.send(.POST, "/api/v1/law-enforcement-notices/\(UUID())/acknowledgement", ["reference": "R"]).status == .notFound)
+        }
+    }
+
+    @Test("the stand-in refuses a wrong signature and keeps nothing")
+    func wrongSignature() async throws {
+        try await Self.withGateway { app, inbox, url in
+            let wrong = HTTPPoliceGateway(url: url, secret: "another secret that is long enough to pass", client: app.http.client.shared)
+            await #expect(throws: DeliveryError.self) { try await wrong.deliver(body: Data("{}".utf8), idempotencyKey: UUID().uuidString) }
+            #expect(await inbox.posts == 0)
+        }
+    }
+
+    @Test("the notice carries the incident and safe contact, none of the psychological section; high risk makes it urgent and first")
+    func minimumNecessary() async throws {
+        try await Self.withGateway { app, inbox, _ in
+            let routine = try await Self.interviewedCase(app)
+            let high = try await Self.interviewedCase(app, factors: ["strangulation"])
+            let lawyer = try await app.caller(.lawyer)
+            _ = try await lawyer.send(.POST, "/api/v1/cases/\(routine)/law-enforcement-notices", ["urgency": "routine"])
+            let urgent = try await lawyer.send(.POST, "/api/v1/cases/\(high)/law-enforcement-notices", ["urgency": "routine", "prosecution": "wantsProsecution"])
+            #expect(urgent.object["urgency"] as? String == "urgent", "high risk is always urgent")
+            let (first, _) = try #require(try await Self.delivery(app).claim(now: Date()))
+            #expect(first.noticeID.uuidString == urgent.object["id"] as? String, "urgent goes first")
+            _ = try await Self.delivery(app).runOnce(now: { Date().addingTimeInterval(31) })
+            let bodies = await inbox.received.values.map { String(decoding: $0, as: UTF8.self) }
+            #expect(bodies.count == 2)
+            for body in bodies {
+                #expect(!body.contains(Self.psychologicalMarker) && !body.contains("legal notes"), "no notes of any section")
+                #expect(!body.contains("housing") && !body.contains("educationEmployment") && !body.contains("\"needs\""), "no needs assessment")
+                #expect(body.contains("Nəsimi") && body.contains("\"violenceForms\""))
+                #expect(body.contains("inPersonAtCentre"))
+            }
+            #expect(bodies.contains { $0.contains("wantsProsecution") && $0.contains("\"strangulation\":true") })
+        }
+    }
+
+    @Test("without a gateway the notice waits as a letter: hostile text is escaped when printed; delivery by hand is recorded")
+    func letter() async throws {
+        try await withPenah { app in
+            let id = try await Self.interviewedCase(app, district: Self.hostile)
+            let lawyer = try await app.browser(.lawyer)
+            let created = try await app.send(.POST, "/cases/\(id)/notices", headers: lawyer.headers,
+                                             body: formBody([("csrf", lawyer.csrf), ("urgency", "routine"), ("prosecution", "undecided")]))
+            #expect(created.status == .seeOther, "\(created.body.string.prefix(300))")
+            let notice = try #require(try await NoticeRecord.query(on: app.db).first())
+            #expect(notice.channel == .letter && notice.status == .queued)
+            #expect(try await OutboxMessage.query(on: app.db).count() == 0)
+            let letter = try await app.send(.GET, "/notices/\(notice.id!)/letter?lang=en", headers: lawyer.headers)
+            #expect(letter.status == .ok)
+            #expect(!letter.body.string.contains("<script>alert") && letter.body.string.contains("&lt;script&gt;"))
+            #expect(!letter.body.string.contains(Self.psychologicalMarker))
+            #expect(letter.headers.first(name: .cacheControl)?.contains("no-store") == true)
+            let empty = try await app.send(.POST, "/notices/\(notice.id!)/delivery?lang=en", headers: lawyer.headers,
+                                           body: formBody([("csrf", lawyer.csrf), ("deliveredBy", " ")]))
+            #expect(empty.status == .unprocessableEntity)
+            let confirmed = try await app.send(.POST, "/notices/\(notice.id!)/delivery", headers: lawyer.headers,
+                                               body: formBody([("csrf", lawyer.csrf), ("deliveredBy", "Rəşad Əliyev")]))
+            #expect(confirmed.status == .seeOther)
+            let sent = try #require(try await NoticeRecord.find(notice.id, on: app.db))
+            #expect(sent.status == .sent && sent.deliveredBy == "Rəşad Əliyev")
+            let page = try await app.send(.GET, "/cases/\(id)?lang=en", headers: lawyer.headers)
+            #expect(page.body.string.contains(notice.number) && page.body.string.contains("Sent"))
+        }
+    }
+
+    @Test("bad input and wrong state: 422, 409, 404, nothing written")
+    func badInput() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let lawyer = try await app.caller(.lawyer)
+            let bare = try await reception.register()
+            let path = "/api/v1/cases/\(bare)/law-enforcement-notices"
+            #expect(try await lawyer.send(.POST, path, ["urgency": "whenever"]).status == .unprocessableEntity)
+            #expect(try await lawyer.send(.POST, path, [String: String]()).status == .unprocessableEntity)
+            #expect(try await lawyer.send(.POST, path, ["urgency": "routine"]).status == .conflict, "no legal section yet")
+            #expect(try await reception.send(.POST, path, ["urgency": "routine"]).status == .notFound)
+            let stranger = try await app.caller(.lawyer, unit: "BAKU-2")
+            #expect(try await stranger.send(.POST, path, ["urgency": "routine"]).status == .notFound)
+            // Already known to the police: needs the protocol on file.
+            #expect(try await lawyer.send(.POST, "/api/v1/cases/\(bare)/police-reference", ["reference": "PR-77"]).status == .conflict)
+            #expect(try await NoticeRecord.query(on: app.db).count() == 0)
+            let upload = try await CaseDocumentTests.upload(reception, bare, kind: "policeProtocol", file: CaseDocumentTests.pdf)
+            #expect(upload.status == .created)
+            #expect(try await lawyer.send(.POST, "/api/v1/cases/\(bare)/police-reference", ["reference": Self.hostile + String(repeating: "x", count: 200)]).status == .unprocessableEntity)
+            let known = try await lawyer.send(.POST, "/api/v1/cases/\(bare)/police-reference", ["reference": "PR-77"])
+            #expect(known.status == .created && known.object["status"] as? String == "acknowledged" && known.object["reference"] as? String == "PR-77")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notice.alreadyKnown").count() == 1)
+            #expect(try await stranger.send(.GET, "/api/v1/law-enforcement-notices/\(known.object["id"] as? String ?? "")").status == .notFound)
+            #expect(try await lawyer.send(.GET, "/api/v1/law-enforcement-notices/not-a-uuid").status == .notFound)
+        }
+    }
+}
+
+extension Application {
+    /// An API caller holding the police gateway's service-account role.
+    func gatewayCaller() async throws -> APICaller {
+        let staff = try await makeStaff(.admin)
+        staff.user.roleCode = Role.lawEnforcementGateway.rawValue
+        staff.user.isService = true
+        try await staff.user.update(on: db)
+        return APICaller(app: self, staff: staff, token: try await token(for: staff))
+    }
+}
