@@ -125,6 +125,32 @@ with sync_playwright() as p:
     board.wait_for_function("document.getElementById('current-desk').textContent === '3'", timeout=5000)
     check(board.inner_text("#current-number").startswith("S-"), "the board did not show the call")
 
+    # Intake: reception registers a case through the form; the case page and its printable in
+    # every language, for reception and for the lawyer (who also sees the interview forms).
+    for lang in LANGS:
+        check_page(desk, "/cases/new", lang)
+    desk.goto(f"{BASE}/cases/new?lang=en")
+    desk.fill("#victim-lastName", "İsmayılova")
+    desk.fill("#victim-firstName", "Gülnarə")
+    desk.fill("#victim-birthDate", "17.04.1991")
+    desk.fill("#victim-fin", "5ZK8M2P")
+    desk.fill("#victim-documentNumber", "AZE12345678")
+    desk.fill("#victim-address", "\"'><script>alert(1)</script>")
+    desk.check("#consent-services")
+    desk.click("form.intake button[type=submit]")
+    check("/cases/" in desk.url and "/new" not in desk.url, f"registration did not open the case ({desk.url})")
+    case_path = urllib.parse.urlparse(desk.url).path
+    check("<script>alert" not in desk.content(), "hostile text reached the page unescaped")
+    for lang in LANGS:
+        check_page(desk, case_path, lang)
+        check_page(desk, "/cases", lang)
+    lawyer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(lawyer, os.environ["E2E_LAWYER"], os.environ["E2E_LAWYER_TOTP_URI"])
+    for lang in LANGS:
+        check_page(lawyer, case_path, lang)
+        check_page(lawyer, case_path + "/print/application", lang)
+        check_page(lawyer, "/notices", lang)
+
     # The auditor's pages.
     auditor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(auditor, os.environ["E2E_AUDITOR"], os.environ["E2E_AUDITOR_TOTP_URI"])

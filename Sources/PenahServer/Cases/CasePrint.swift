@@ -3,7 +3,7 @@ import PenahDomain
 import Vapor
 
 /// `/cases/{id}/print/{application|decision|refusal}`: A4 documents in the victim's language
-/// (`?in=az|ru|en` to choose another). Opening one reads the case, so it is audited like the page.
+/// (`?in=az|ru|en`, or the language switcher, to choose another). Opening one reads the case, so it is audited like the page.
 /// The printed decision leaves out the safe-contact record and the risk details: paper leaves the
 /// centre and may be found by the person she is fleeing.
 struct CasePrint {
@@ -28,7 +28,9 @@ struct CasePrint {
         guard let document = Document(rawValue: req.parameters.get("document") ?? "") else { throw Abort(.notFound) }
         let detail = try await CaseDetail.load(caseID: req.parameters.get("caseID", as: UUID.self), staff: staff, actor: req.auditActor,
                                                on: req.db, vault: req.vault, standards: req.application.settings.standards)
+        // `?in=` names the document's language; the switcher's `?lang=` does too; else hers.
         let language = req.query[String.self, at: "in"].flatMap(Language.init(rawValue:))
+            ?? req.requestedLanguageCode.flatMap(Language.init(code:))
             ?? (document == .refusal ? detail.refusal.flatMap { Language(rawValue: $0.language) } : nil)
             ?? detail.victim.preferredLanguage.flatMap(Language.init(rawValue:)) ?? .az
         req.render(in: language)
