@@ -47,6 +47,9 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: CasePages())
     try app.register(collection: NoticeAPI())
     try app.register(collection: NoticePages())
+    try app.register(collection: PlacementAPI())
+    try app.register(collection: PlacementPages())
+    try app.register(collection: ShelterPages())
     try app.register(collection: BoardRoutes())
     try app.register(collection: QueuePages())
     try app.register(collection: QueueStatsPage())
@@ -55,7 +58,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: AdminUnitPages())
     try app.register(collection: EnrolmentPages())
     PenahCommands.register(on: app)
-    if settings.notices.runsWorker, settings.policeGatewayURL != nil {
+    if settings.notices.runsWorker, settings.policeGatewayURL != nil || settings.notices.esdasURL != nil {
         app.lifecycle.use(NoticeWorker { $0.noticeDelivery() })
     }
 }

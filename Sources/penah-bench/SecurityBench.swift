@@ -29,3 +29,12 @@ enum CaseBench {
         }
     }
 }
+
+enum NoticeBench {
+    static func run() async throws {
+        try await NoticeProbes.run { postgresURL in
+            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
+            return (app, { try await Bench.dispose(app, dir, schema) })
+        }
+    }
+}

@@ -17,7 +17,8 @@ struct AccessPolicyTests {
 
     @Test("admin and auditor have no action beyond administration and audit")
     func noCaseContentForAdminOrAuditor() {
-        let allowedForAdmin: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .manageUnits, .manageUsers, .manageSessions, .viewMetrics]
+        let allowedForAdmin: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .manageUnits, .manageUsers, .manageSessions, .viewMetrics,
+                                            .readShelters, .manageShelters]
         // A case's access log says who touched it and when, never what it says (CONTRACT.md gives it to auditors).
         let allowedForAuditor: Set<Action> = [.staffHome, .signOut, .readApiDescription, .listUnits, .verifyAudit, .readAudit, .viewMetrics,
                                               .readCaseAccessLog]
@@ -40,6 +41,13 @@ struct AccessPolicyTests {
                 try await staff.user.update(on: app.db)
             }
             let (caseID, documentID, noticeID) = try await caseWithDocument(in: Application.defaultUnit(for: role == .lawEnforcementGateway ? .admin : role), app)
+            // A placement approved and admitted, so shelter, request and stay routes name real records.
+            let placedCase = try await app.decidedCase()
+            let requestID = try await app.placementRequest(caseID: placedCase)
+            let code = try await app.approve(requestID, caseID: placedCase)
+            let door = try await app.caller(.shelterStaff)
+            let admitted = try await door.send(.POST, "/api/v1/shelters/\(try await app.shelterID())/admissions", ["admissionCode": code])
+            let stayID = try #require(admitted.object["stayId"] as? String, "\(admitted.text)")
             for route in app.routes.all {
                 guard case .action(let action) = route.declaredAccess else { continue }
                 // Parameters name real records in the caller's own unit (a colleague's account, a
@@ -50,6 +58,7 @@ struct AccessPolicyTests {
                 for component in route.path {
                     switch component {
                     case .constant(let value): parts.append(value)
+                    case .parameter("unitCode") where route.path.first?.description == "shelter": parts.append("SHELTER-SXA-1")
                     case .parameter("unitCode"): parts.append(unitCode)
                     case .parameter("desk"): parts.append("1")
                     case .parameter("action"): parts.append("recall")
@@ -58,6 +67,9 @@ struct AccessPolicyTests {
                     case .parameter("documentID"): parts.append(documentID)
                     case .parameter("document"): parts.append("application")
                     case .parameter("noticeID"): parts.append(noticeID)
+                    case .parameter("shelterID"): parts.append(try await app.shelterID().uuidString)
+                    case .parameter("requestID"): parts.append(requestID.uuidString)
+                    case .parameter("stayID"): parts.append(stayID)
                     case .parameter where isTicketRoute: parts.append(try await ticket(in: unitCode, app))
                     case .parameter: parts.append(try await app.makeStaff(.reception).user.requireID().uuidString)
                     case .anything, .catchall: parts.append("x")

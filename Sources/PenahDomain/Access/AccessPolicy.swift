@@ -27,6 +27,14 @@ public enum Action: String, CaseIterable, Sendable {
     case readNotice
     case retryNotice
     case acknowledgeNotice
+    case requestPlacement
+    case overridePlacementAct
+    case readShelters
+    case manageShelters
+    case readPlacementInbox
+    case decidePlacement
+    case admitToShelter
+    case manageStay
 }
 
 /// The single table of role × action → scope. Absent means "not allowed" (answered as 404).
@@ -51,6 +59,13 @@ public enum AccessPolicy {
         // Informing the police: the lawyer writes and sends; supervisors watch and retry in their region.
         table[.lawyer]?.merge([.informPolice: .unit, .readNotice: .unit, .retryNotice: .unit]) { $1 }
         table[.supervisor]?.merge([.readNotice: .region, .retryNotice: .region]) { $1 }
+        // Placement (step 5). DOST asks and answers; SXA decides on a profile with no identity in it;
+        // a shelter admits by code and sees only its own place and stays.
+        for role in [Role.lawyer, .psychologist] { table[role]?.merge([.requestPlacement: .unit]) { $1 } }
+        table[.supervisor]?.merge([.requestPlacement: .region, .overridePlacementAct: .region]) { $1 }
+        table[.sxaOfficer]?.merge([.readShelters: .all, .manageShelters: .all, .readPlacementInbox: .all, .decidePlacement: .all]) { $1 }
+        table[.admin]?.merge([.readShelters: .all, .manageShelters: .all]) { $1 }
+        table[.shelterStaff]?.merge([.readShelters: .unit, .admitToShelter: .unit, .manageStay: .unit]) { $1 }
         table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all, .acknowledgeNotice: .all]
         return table
     }()

@@ -5,9 +5,12 @@ public struct Catalogue: Sendable {
     public let messages: [Language: [String: String]]
 
     public static let shared = Catalogue(messages: [
-        .az: Messages.az.merging(Messages.casesAz) { $1 }.merging(Messages.noticesAz) { $1 },
-        .ru: Messages.ru.merging(Messages.casesRu) { $1 }.merging(Messages.noticesRu) { $1 },
-        .en: Messages.en.merging(Messages.casesEn) { $1 }.merging(Messages.noticesEn) { $1 },
+        .az: Messages.az.merging(Messages.casesAz) { $1 }.merging(Messages.noticesAz) { $1 }
+            .merging(Messages.placementAz) { $1 },
+        .ru: Messages.ru.merging(Messages.casesRu) { $1 }.merging(Messages.noticesRu) { $1 }
+            .merging(Messages.placementRu) { $1 },
+        .en: Messages.en.merging(Messages.casesEn) { $1 }.merging(Messages.noticesEn) { $1 }
+            .merging(Messages.placementEn) { $1 },
     ])
 
     /// The translation, or the key itself so that a missing entry is visible (and caught by tests)

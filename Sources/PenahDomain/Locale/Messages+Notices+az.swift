@@ -42,5 +42,9 @@ extension Messages {
         "notice.weaponAccess": "Silaha çıxışı var",
         "notice.threatsToKill": "Öldürməklə hədələyib",
         "notice.strangulation": "Boğmağa cəhd",
+        "notice.esdas": "ESDAS qeydiyyatı",
+        "notice.esdas.pending": "Gözləyir",
+        "notice.esdas.done": "Qeydə alınıb",
+        "notice.esdas.failed": "Alınmadı",
     ]
 }

@@ -42,5 +42,9 @@ extension Messages {
         "notice.weaponAccess": "Has access to a weapon",
         "notice.threatsToKill": "Threatened to kill",
         "notice.strangulation": "Strangulation",
+        "notice.esdas": "ESDAS registration",
+        "notice.esdas.pending": "Pending",
+        "notice.esdas.done": "Registered",
+        "notice.esdas.failed": "Failed",
     ]
 }

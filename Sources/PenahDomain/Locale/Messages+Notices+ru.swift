@@ -42,5 +42,9 @@ extension Messages {
         "notice.weaponAccess": "Есть доступ к оружию",
         "notice.threatsToKill": "Угрожал убийством",
         "notice.strangulation": "Попытка удушения",
+        "notice.esdas": "Регистрация в ESDAS",
+        "notice.esdas.pending": "Ожидает",
+        "notice.esdas.done": "Зарегистрировано",
+        "notice.esdas.failed": "Не удалось",
     ]
 }

@@ -33,6 +33,12 @@ public enum NoticeChannel: String, CaseCode {
     public static let listName = "noticeChannel"
 }
 
+/// Where a unit's notices go (configuration): the police gateway or a letter by hand, and — beside
+/// either — registration as an outgoing document in ESDAS (MEİS document circulation).
+public enum DeliveryRoute: String, CaseIterable, Sendable {
+    case policeGateway, letter, esdas
+}
+
 /// The victim's position on prosecution, as she stated it to the lawyer.
 public enum ProsecutionPosition: String, CaseCode {
     case wantsProsecution, doesNotWant, undecided

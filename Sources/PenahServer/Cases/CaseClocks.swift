@@ -1,9 +1,10 @@
 import Foundation
 import PenahDomain
 
-/// DESIGN.md's clocks as they run on one case. Back office arrives with placement requests.
+/// DESIGN.md's clocks as they run on one case. The back-office clock runs from a placement
+/// request's submission to SXA's decision, when there is one.
 enum CaseClocks {
-    static func of(_ record: CaseRecord, standards: TimeStandards) -> [CaseClock] {
+    static func of(_ record: CaseRecord, standards: TimeStandards, placement: PlacementRequest? = nil) -> [CaseClock] {
         var clocks: [CaseClock] = []
         if let called = record.calledAt {
             clocks.append(CaseClock(kind: .operator, startedAt: called, stoppedAt: record.registeredAt, limitMinutes: standards.operatorMinutes))
@@ -12,6 +13,9 @@ enum CaseClocks {
         let frontStop = record.decidedAt ?? (record.status == .refused ? record.concludedAt : nil)
         clocks.append(CaseClock(kind: .frontOffice, startedAt: record.calledAt ?? record.registeredAt, stoppedAt: frontStop,
                                 limitMinutes: standards.frontOfficeMinutes))
+        if let placement {
+            clocks.append(CaseClock(kind: .backOffice, startedAt: placement.submittedAt, stoppedAt: placement.decidedAt, limitMinutes: standards.backOfficeMinutes))
+        }
         clocks.append(CaseClock(kind: .total, startedAt: record.registeredAt, stoppedAt: record.concludedAt, limitMinutes: standards.totalMinutes))
         return clocks
     }
@@ -26,8 +30,12 @@ enum CaseClocks {
         let secondsOver: Int?
     }
 
-    static func views(_ record: CaseRecord, standards: TimeStandards, now: Date = Date()) -> [View] {
-        of(record, standards: standards).map { clock in
+    static func views(_ record: CaseRecord, standards: TimeStandards, placement: PlacementRequest? = nil, now: Date = Date()) -> [View] {
+        views(of(record, standards: standards, placement: placement), now: now)
+    }
+
+    static func views(_ clocks: [CaseClock], now: Date = Date()) -> [View] {
+        clocks.map { clock in
             var left: Int?, over: Int?
             switch clock.state(at: now) {
             case .running(let seconds): left = seconds

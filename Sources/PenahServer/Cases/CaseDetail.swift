@@ -46,6 +46,8 @@ struct CaseDetail: Content {
     let refusal: Refusal?
     let clocks: [CaseClocks.View]
     let duplicates: [CaseRegistration.Duplicate]
+    /// The latest placement request (step 5), if any.
+    let placement: PlacementOnCase?
 }
 
 extension CaseDetail {
@@ -61,6 +63,8 @@ extension CaseDetail {
         let index = try await CaseIdentity.indexEntries(of: identity, vault: vault)
         let duplicates = try await CaseIdentity.duplicates(of: index, excluding: id, scope: scope, on: db)
         let seesInterview = CaseRules.seesInterview(staff.role)
+        let placementRequest = try await PlacementOnCase.latest(caseID: id, on: db)
+        let placement = try await placementRequest.asyncMap { try await PlacementOnCase.load($0, staff: staff, vault: vault, on: db) }
 
         var assessments: [Section]?
         if seesInterview {
@@ -105,6 +109,7 @@ extension CaseDetail {
             documents: documents.map { Document(id: $0.id!, kind: $0.kindCode, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
             actOutstanding: !documents.contains { $0.kind?.confirmsViolence == true },
             assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? CaseInterview.screenedLevel(sections).rawValue : nil,
-            decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, now: now), duplicates: duplicates)
+            decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, placement: placementRequest, now: now),
+            duplicates: duplicates, placement: placement)
     }
 }

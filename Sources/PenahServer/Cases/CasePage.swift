@@ -48,6 +48,18 @@ struct CasePage {
         let languages: [Choice]
         let problems: [ErrorPageContext.FieldLine]
         let police: PoliceSection?
+        let placement: PlacementSection?
+    }
+
+    /// Step 5 on the case: the request to SXA, its state and code, the thread, the override.
+    struct PlacementSection: Encodable {
+        struct Line: Encodable { let sideKey: String; let text: String; let at: String }
+        let id: UUID?; let statusKey: String?; let submitted: String?; let due: String?; let decided: String?
+        let code: String?; let validUntil: String?; let refusal: String?
+        let admitted: String?; let plannedEnd: String?; let discharged: String?; let outcomeKey: String?; let services: String?
+        let thread: [Line]; let awaitsAnswer: Bool
+        let canRequest: Bool; let actOutstanding: Bool; let canOverride: Bool
+        let urgencies, access: [Choice]
     }
 
     /// Step 4 on the case: its notices, and what the reader may do about them.
@@ -115,8 +127,31 @@ struct CasePage {
             canRefuse: AccessPolicy.allows(staff.role, .refuseCase) && CaseRules.canRefuse(status: status),
             answerChannels: Choice.of(AnswerChannel.self, selected: [staff.role == .callCentre ? "callCentre" : "inPerson"]),
             languages: Language.allCases.map { Choice(value: $0.rawValue, labelKey: "lang.name.\($0.rawValue)", selected: $0.rawValue == (v.preferredLanguage ?? "az")) },
-            problems: CaseFormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice."]),
-            police: try await policeSection(detail, staff: staff, db: req.db)))
+            problems: CaseFormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form."]),
+            police: try await policeSection(detail, staff: staff, db: req.db),
+            placement: placementSection(detail, staff: staff, language: req.language)))
+    }
+
+    static func placementSection(_ detail: CaseDetail, staff: StaffContext, language: Language) -> PlacementSection? {
+        guard AccessPolicy.allows(staff.role, .requestPlacement) || detail.placement != nil else { return nil }
+        let p = detail.placement
+        let open = p.flatMap { PlacementStatus(rawValue: $0.status) }?.isOpen == true
+        let decision = detail.decision
+        let eligibleForRequest = decision?.inEffect == true && decision?.needsRehabilitation == true && detail.consent.referral
+        let services = p.map { $0.servicesGiven.map { Catalogue.shared.text("code.service.\($0)", language) }.joined(separator: ", ") }
+        return PlacementSection(
+            id: p?.id, statusKey: p.map { "code.placementStatus.\($0.status)" }, submitted: p.map { BakuFormat.dateTime($0.submittedAt) },
+            due: p.map { BakuFormat.dateTime($0.dueAt) }, decided: p?.decidedAt.map(BakuFormat.dateTime),
+            code: p?.admissionCode, validUntil: p?.holdExpiresAt.map(BakuFormat.dateTime), refusal: p?.refusal,
+            admitted: p?.admittedAt.map(BakuFormat.date), plannedEnd: p?.plannedEnd.map(BakuFormat.date), discharged: p?.dischargedAt.map(BakuFormat.date),
+            outcomeKey: p?.dischargeReason.map { "code.dischargeReason.\($0)" }, services: services?.nilIfEmpty,
+            thread: (p?.thread ?? []).map { PlacementSection.Line(sideKey: "placement.side.\($0.side)", text: $0.text, at: BakuFormat.dateTime($0.at)) },
+            awaitsAnswer: p?.status == PlacementStatus.question.rawValue && AccessPolicy.allows(staff.role, .requestPlacement),
+            canRequest: AccessPolicy.allows(staff.role, .requestPlacement) && eligibleForRequest && !open,
+            actOutstanding: detail.actOutstanding && !(p?.emergencyOverride ?? false),
+            canOverride: AccessPolicy.allows(staff.role, .overridePlacementAct) && detail.actOutstanding,
+            urgencies: Choice.of(NoticeUrgency.self, selected: [decision?.riskLevel == "high" ? "urgent" : "routine"]),
+            access: Choice.of(Accessibility.self, selected: []))
     }
 
     static func policeSection(_ detail: CaseDetail, staff: StaffContext, db: any Database) async throws -> PoliceSection? {
@@ -124,7 +159,7 @@ struct CasePage {
         let notices = try await NoticeRecord.query(on: db).filter(\.$caseID == detail.id).sort(\.$createdAt).all()
         let legalWritten = detail.assessments?.contains { $0.section == AssessmentSection.legal.rawValue } == true
         let canInform = AccessPolicy.allows(staff.role, .informPolice) && detail.eligible && detail.status != CaseStatus.refused.rawValue
-        return PoliceSection(notices: notices.map { NoticeLine($0) }, canInform: canInform && legalWritten,
+        return PoliceSection(notices: try await NoticeLine.lines(notices, on: db), canInform: canInform && legalWritten,
                              canRetry: AccessPolicy.allows(staff.role, .retryNotice),
                              protocolOnFile: canInform && detail.documents.contains { $0.kind == DocumentKind.policeProtocol.rawValue },
                              urgencies: Choice.of(NoticeUrgency.self, selected: [detail.decision?.riskLevel == "high" ? "urgent" : "routine"]),

@@ -15,5 +15,6 @@ enum PenahMigrations {
         CreateCases(),
         CreateCaseWork(),
         CreateNotices(),
+        CreatePlacement(),
     ]
 }

@@ -8,7 +8,22 @@ extension Database {
     /// connection writes (SQLITE_BUSY without waiting). PostgreSQL uses Fluent's transaction.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard self is any SQLiteDatabase else { return try await transaction(body) }
-        return try await withConnection { connection in
+        // Writers queue here, in async code, rather than inside SQLite's busy wait, which would hold
+        // one of the few thread-pool threads (shared with bcrypt) while the lock holder needs one to
+        // commit. One SQLite database per process (DESIGN.md: embedded means one node).
+        await SQLiteWriteGate.shared.enter()
+        do {
+            let result = try await immediateTransaction(body)
+            await SQLiteWriteGate.shared.leave()
+            return result
+        } catch {
+            await SQLiteWriteGate.shared.leave()
+            throw error
+        }
+    }
+
+    private func immediateTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await withConnection { connection in
             let sql = connection as! any SQLDatabase
             // Raw statements: Fluent can only begin a deferred transaction. No values are involved.
             try await sql.raw("BEGIN IMMEDIATE").run()
@@ -21,5 +36,21 @@ extension Database {
                 throw error
             }
         }
+    }
+}
+
+/// A first-come, first-served async lock for SQLite write transactions.
+actor SQLiteWriteGate {
+    static let shared = SQLiteWriteGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }

@@ -23,13 +23,15 @@ struct NoticeAPI: RouteCollection {
         let id: UUID; let number: String; let caseId: UUID; let status: String; let urgency: String; let channel: String
         let createdAt: Date; let sentAt: Date?; let acknowledgedAt: Date?; let failedAt: Date?; let reference: String?
         let deliveredBy: String?
+        /// The outgoing document number in ESDAS, once registered.
+        let outgoingNumber: String?
         /// From creation to acknowledgement, in whole minutes.
         let minutesToAcknowledgement: Int?
 
         init(_ n: NoticeRecord) {
             id = n.id!; number = n.number; caseId = n.caseID; status = n.statusCode; urgency = n.urgencyCode; channel = n.channelCode
             createdAt = n.createdAt; sentAt = n.sentAt; acknowledgedAt = n.acknowledgedAt; failedAt = n.failedAt; reference = n.reference
-            deliveredBy = n.deliveredBy
+            deliveredBy = n.deliveredBy; outgoingNumber = n.outgoingNumber
             minutesToAcknowledgement = n.acknowledgedAt.map { Int($0.timeIntervalSince(n.createdAt) / 60) }
         }
     }

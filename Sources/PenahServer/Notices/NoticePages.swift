@@ -72,7 +72,7 @@ struct NoticePages: RouteCollection {
         let limit = req.application.settings.notices.acknowledgementLimitMinutes
         let notices = try await NoticeTracking(db: req.db).overdue(staff: try req.requireStaff(), limitMinutes: limit)
         return try await req.view.render("notices", ListContext(page: req.staffFrame(titleKey: "notice.list.heading"), limitMinutes: limit,
-                                                                rows: notices.map { NoticeLine($0) }))
+                                                                rows: try await NoticeLine.lines(notices, on: req.db)))
     }
 }
 
@@ -82,8 +82,13 @@ struct NoticeLine: Encodable {
     let created: String; let sent: String?; let acknowledged: String?; let reference: String?; let deliveredBy: String?
     let minutesToAcknowledgement: Int?
     let isLetter: Bool; let canConfirmLetter: Bool; let canRetry: Bool
+    /// ESDAS registration: its state, and the outgoing number once registered.
+    let registrationKey: String?; let outgoingNumber: String?
 
-    init(_ n: NoticeRecord) {
+    /// `outbox` holds the notice's outbox rows (any others are ignored).
+    init(_ n: NoticeRecord, outbox: [OutboxMessage] = []) {
+        let mine = outbox.filter { $0.noticeID == n.id }
+        let registration = mine.first { $0.channelCode == DeliveryRoute.esdas.rawValue }
         id = n.id!; caseID = n.caseID; number = n.number; statusKey = "code.noticeStatus.\(n.statusCode)"
         urgencyKey = "code.noticeUrgency.\(n.urgencyCode)"; channelKey = "code.noticeChannel.\(n.channelCode)"
         created = BakuFormat.dateTime(n.createdAt); sent = n.sentAt.map(BakuFormat.dateTime); acknowledged = n.acknowledgedAt.map(BakuFormat.dateTime)
@@ -91,6 +96,14 @@ struct NoticeLine: Encodable {
         minutesToAcknowledgement = n.acknowledgedAt.map { Int($0.timeIntervalSince(n.createdAt) / 60) }
         isLetter = n.channel == .letter
         canConfirmLetter = n.channel == .letter && n.status == .queued
-        canRetry = n.status == .failed && n.channel == .policeGateway
+        canRetry = mine.contains { $0.statusCode == OutboxState.failed }
+        registrationKey = registration.map { "notice.esdas.\($0.statusCode)" }
+        outgoingNumber = n.outgoingNumber
+    }
+
+    static func lines(_ notices: [NoticeRecord], on db: any Database) async throws -> [NoticeLine] {
+        let ids = notices.compactMap(\.id)
+        let outbox = ids.isEmpty ? [] : try await OutboxMessage.query(on: db).filter(\.$noticeID ~~ ids).all()
+        return notices.map { NoticeLine($0, outbox: outbox) }
     }
 }

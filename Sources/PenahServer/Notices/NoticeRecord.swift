@@ -24,6 +24,8 @@ final class NoticeRecord: Model, @unchecked Sendable {
     @OptionalField(key: "reference") var reference: String?
     /// Who carried a printed letter, when the channel is `letter`.
     @OptionalField(key: "delivered_by") var deliveredBy: String?
+    /// The outgoing document number ESDAS registered it under.
+    @OptionalField(key: "outgoing_number") var outgoingNumber: String?
 
     init() {}
 
@@ -74,6 +76,7 @@ struct CreateNotices: AsyncMigration {
             .field("failed_at", .datetime)
             .field("reference", .string)
             .field("delivered_by", .string)
+            .field("outgoing_number", .string)
             .unique(on: "number")
             .create()
         try await database.schema(OutboxMessage.schema)

@@ -24,7 +24,10 @@ struct NoticeService {
         guard let legal = detail.assessments?.first(where: { $0.section == AssessmentSection.legal.rawValue }) else { throw Abort(.conflict) }
         let urgency = NoticeUrgency.effective(asked: input.urgency, risk: detail.decision.flatMap { RiskLevel(rawValue: $0.riskLevel) }
                                                 ?? detail.screenedRiskLevel.flatMap(RiskLevel.init(rawValue:)))
-        let channel: NoticeChannel = settings.policeGatewayURL == nil ? .letter : .policeGateway
+        // Which routes this unit uses is configuration; the gateway needs its address too.
+        let routes = settings.notices.routes(forUnit: detail.unitCode)
+        let channel: NoticeChannel = routes.contains(.policeGateway) && settings.policeGatewayURL != nil ? .policeGateway : .letter
+        let registers = routes.contains(.esdas) && settings.notices.esdasURL != nil
         let notice = NoticeRecord()
         notice.id = UUID()
         notice.caseID = try record.requireID()
@@ -41,7 +44,8 @@ struct NoticeService {
                                        prosecution: input.prosecution ?? .undecided)
             notice.body = try await vault.seal(try body.encoded(), field: "notice.body")
             try await notice.create(on: db)
-            if channel == .policeGateway { try await Self.enqueue(notice, now: now, on: db) }
+            if channel == .policeGateway { try await Self.enqueue(notice, route: .policeGateway, now: now, on: db) }
+            if registers { try await Self.enqueue(notice, route: .esdas, now: now, on: db) }
             try await AuditLog.append(on: db, actor: actor, action: "notice.create", recordType: "case", recordID: record.id?.uuidString)
         }
         return notice
@@ -54,10 +58,10 @@ struct NoticeService {
         return "LE-\(caseNumber)-\(existing + 1)"
     }
 
-    static func enqueue(_ notice: NoticeRecord, now: Date, on db: any Database) async throws {
+    static func enqueue(_ notice: NoticeRecord, route: DeliveryRoute, now: Date, on db: any Database) async throws {
         let message = OutboxMessage()
         message.noticeID = try notice.requireID()
-        message.channelCode = notice.channelCode
+        message.channelCode = route.rawValue
         message.priority = notice.urgency == .urgent ? 0 : 1
         message.statusCode = OutboxState.pending
         message.attempts = 0

@@ -49,25 +49,28 @@ struct NoticeTracking {
             notice.acknowledgedAt = now
             if notice.sentAt == nil { notice.sentAt = min(received, now) }
             try await notice.save(on: db)
-            // Nothing left to send.
-            try await OutboxMessage.query(on: db).filter(\.$noticeID == noticeID)
+            // Nothing left to send to the police (an ESDAS registration still goes ahead).
+            try await OutboxMessage.query(on: db).filter(\.$noticeID == noticeID).filter(\.$channelCode == DeliveryRoute.policeGateway.rawValue)
                 .set(\.$statusCode, to: OutboxState.done).set(\.$leaseToken, to: nil).update()
             try await AuditLog.append(on: db, actor: actor, action: "notice.acknowledge", recordType: "case", recordID: notice.caseID.uuidString)
             return notice
         }
     }
 
-    /// A failed notice goes back to the queue with a fresh count of attempts.
+    /// What failed — the send, an ESDAS registration, or both — goes back to the queue with a fresh
+    /// count of attempts.
     func retry(noticeID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> NoticeRecord {
         let found = try await find(noticeID, for: staff, .retryNotice)
         return try await db.writeTransaction { db in
-            guard let notice = try await NoticeRecord.find(found.id, on: db), notice.status == .failed, notice.channel == .policeGateway else {
-                throw Abort(.conflict)
+            guard let notice = try await NoticeRecord.find(found.id, on: db) else { throw Abort(.notFound) }
+            let failed = try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!).filter(\.$statusCode == OutboxState.failed).count()
+            guard failed > 0 else { throw Abort(.conflict) }
+            if notice.status == .failed {
+                notice.statusCode = NoticeStatus.queued.rawValue
+                notice.failedAt = nil
+                try await notice.save(on: db)
             }
-            notice.statusCode = NoticeStatus.queued.rawValue
-            notice.failedAt = nil
-            try await notice.save(on: db)
-            try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!)
+            try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!).filter(\.$statusCode == OutboxState.failed)
                 .set(\.$statusCode, to: OutboxState.pending).set(\.$attempts, to: 0).set(\.$nextAttemptMs, to: now.milliseconds)
                 .set(\.$leaseToken, to: nil).set(\.$leaseUntilMs, to: nil).update()
             try await AuditLog.append(on: db, actor: actor, action: "notice.retry", recordType: "case", recordID: notice.caseID.uuidString)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import PenahDomain
 import Vapor
 
 /// Runs the delivery worker inside the server: a pass every quarter second while there is work,
@@ -32,18 +33,18 @@ final class NoticeWorker: LifecycleHandler, Sendable {
 }
 
 extension Application {
-    /// The delivery service with the configured gateway (none when `PENAH_POLICE_GATEWAY_URL` is unset).
-    func noticeDelivery(gateway: (any PoliceGateway)? = nil) -> NoticeDelivery {
+    /// The delivery service with the configured adapters: the police gateway when
+    /// `PENAH_POLICE_GATEWAY_URL` is set, ESDAS when `PENAH_ESDAS_URL` is.
+    func noticeDelivery() -> NoticeDelivery {
         let s = settings
-        let configured = gateway ?? zip2(s.policeGatewayURL, s.policeGatewaySecret).map {
-            HTTPPoliceGateway(url: $0.0, secret: $0.1, client: http.client.shared) as any PoliceGateway
+        var adapters: [String: any OutboxAdapter] = [:]
+        if let url = s.policeGatewayURL, let secret = s.policeGatewaySecret {
+            adapters[DeliveryRoute.policeGateway.rawValue] = HTTPPoliceGateway(url: url, secret: secret, client: http.client.shared)
         }
-        return NoticeDelivery(db: db, vault: vault(), gateway: configured,
+        if let url = s.notices.esdasURL, let token = s.notices.esdasToken {
+            adapters[DeliveryRoute.esdas.rawValue] = ESDASRegistration(url: url, token: token, client: http.client.shared)
+        }
+        return NoticeDelivery(db: db, vault: vault(), adapters: adapters,
                               policy: .init(maxAttempts: s.notices.maxAttempts, baseMilliseconds: s.notices.retryBaseMilliseconds))
     }
-}
-
-private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

@@ -4,16 +4,18 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A channel that carries a notice to law enforcement. The delivery worker only knows this
-/// protocol; `HTTPPoliceGateway` is the real one, tests and the benchmark point it at the stand-in.
-protocol PoliceGateway: Sendable {
-    /// Returns when the receiver answered 2xx; throws `DeliveryError` otherwise.
-    func deliver(body: Data, idempotencyKey: String) async throws
+/// Something the outbox delivers a notice to. The delivery worker only knows this protocol:
+/// `HTTPPoliceGateway` and `ESDASRegistration` are the real ones; tests and the benchmark point
+/// them at the stand-ins.
+protocol OutboxAdapter: Sendable {
+    /// Returns the receiver's reference, if it gives one, when it answered 2xx; throws
+    /// `DeliveryError` otherwise. The notice id is the receiver's idempotency key.
+    func deliver(notice: NoticeRecord, body: Data) async throws -> String?
 }
 
 /// CONTRACT.md "Outbound": `POST {PENAH_POLICE_GATEWAY_URL}` with the JSON notice, headers
 /// `Idempotency-Key: <noticeId>` and `X-Penah-Signature: sha256=<hex HMAC-SHA-256 of the raw body>`.
-struct HTTPPoliceGateway: PoliceGateway {
+struct HTTPPoliceGateway: OutboxAdapter {
     let url: URL
     let secret: String
     let client: HTTPClient
@@ -22,6 +24,11 @@ struct HTTPPoliceGateway: PoliceGateway {
     static func signature(of body: Data, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
         return "sha256=" + Hex.encode(mac)
+    }
+
+    func deliver(notice: NoticeRecord, body: Data) async throws -> String? {
+        try await deliver(body: body, idempotencyKey: try notice.requireID().uuidString)
+        return nil
     }
 
     func deliver(body: Data, idempotencyKey: String) async throws {

@@ -70,14 +70,22 @@ struct PoliceGatewayStandIn: RouteCollection {
 
     /// Starts the stand-in on `port` (0 picks a free one) and returns it with the port it listens on.
     static func start(secret: String, acknowledger: Acknowledger?, port: Int, inbox: StandInInbox = StandInInbox()) async throws -> (Application, Int) {
+        try await StandInServer.start(PoliceGatewayStandIn(secret: secret, inbox: inbox, acknowledger: acknowledger), port: port)
+    }
+
+    static func stop(_ app: Application) async throws { try await StandInServer.stop(app) }
+}
+
+/// A small loopback HTTP server for a stand-in receiver.
+enum StandInServer {
+    static func start(_ routes: any RouteCollection, port: Int) async throws -> (Application, Int) {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .error
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = port
-        try app.register(collection: PoliceGatewayStandIn(secret: secret, inbox: inbox, acknowledger: acknowledger))
+        try app.register(collection: routes)
         try await app.server.start()
-        let bound = app.http.server.shared.localAddress?.port ?? port
-        return (app, bound)
+        return (app, app.http.server.shared.localAddress?.port ?? port)
     }
 
     static func stop(_ app: Application) async throws {

@@ -1,3 +1,6 @@
+import Foundation
+import PenahDomain
+
 /// How notices to the police are delivered and watched.
 public struct NoticeSettings: Sendable, Equatable {
     /// Attempts before a notice is `failed` and supervisors are alerted (`PENAH_NOTICE_MAX_ATTEMPTS`).
@@ -8,8 +11,19 @@ public struct NoticeSettings: Sendable, Equatable {
     public var acknowledgementLimitMinutes = 240
     /// Whether this node runs the delivery worker (`PENAH_DELIVERY_WORKER=off` to keep a node out).
     public var runsWorker = true
+    /// ESDAS document registration (`PENAH_ESDAS_URL`, `PENAH_ESDAS_TOKEN`); unset: no registration.
+    public var esdasURL: URL?
+    public var esdasToken: String?
+    /// The routes every unit uses (`PENAH_NOTICE_CHANNELS`, comma-separated), and per unit
+    /// (`PENAH_NOTICE_CHANNELS_<UNIT>`, the code with `-` as `_`, e.g. `PENAH_NOTICE_CHANNELS_KARABAKH_AGDAM=letter`).
+    public var routes: Set<DeliveryRoute> = [.policeGateway, .esdas]
+    public var unitRoutes: [String: Set<DeliveryRoute>] = [:]
 
-    static func load(_ value: (String) -> String?) throws -> NoticeSettings {
+    public func routes(forUnit code: String) -> Set<DeliveryRoute> {
+        unitRoutes[code.uppercased().replacingOccurrences(of: "-", with: "_")] ?? routes
+    }
+
+    static func load(_ value: (String) -> String?, environment: [String: String] = [:]) throws -> NoticeSettings {
         var settings = NoticeSettings()
         func number(_ name: String, _ range: ClosedRange<Int>, _ keyPath: WritableKeyPath<NoticeSettings, Int>) throws {
             guard let raw = value(name) else { return }
@@ -24,6 +38,30 @@ public struct NoticeSettings: Sendable, Equatable {
         if let raw = value("PENAH_DELIVERY_WORKER") {
             guard ["on", "off"].contains(raw) else { throw SettingsError(variable: "PENAH_DELIVERY_WORKER", problem: "must be on or off") }
             settings.runsWorker = raw == "on"
+        }
+        if let raw = value("PENAH_ESDAS_URL") {
+            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw SettingsError(variable: "PENAH_ESDAS_URL", problem: "must be an http(s) URL")
+            }
+            guard let token = value("PENAH_ESDAS_TOKEN") else {
+                throw SettingsError(variable: "PENAH_ESDAS_TOKEN", problem: "must be set when PENAH_ESDAS_URL is")
+            }
+            settings.esdasURL = url
+            settings.esdasToken = token
+        }
+        func routes(_ name: String, _ raw: String) throws -> Set<DeliveryRoute> {
+            let parts = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let parsed = parts.compactMap(DeliveryRoute.init(rawValue:))
+            guard parsed.count == parts.count, !parsed.isEmpty else {
+                throw SettingsError(variable: name, problem: "must list policeGateway, letter or esdas, comma-separated")
+            }
+            return Set(parsed)
+        }
+        if let raw = value("PENAH_NOTICE_CHANNELS") { settings.routes = try routes("PENAH_NOTICE_CHANNELS", raw) }
+        let prefix = "PENAH_NOTICE_CHANNELS_"
+        for name in environment.keys.sorted() where name.hasPrefix(prefix) && name.count > prefix.count {
+            guard let raw = value(name) else { continue }
+            settings.unitRoutes[String(name.dropFirst(prefix.count))] = try routes(name, raw)
         }
         return settings
     }

@@ -23,6 +23,7 @@ public struct Settings: Sendable {
     public var databasePoolSize: Int
     public var standards: TimeStandards
     public var notices: NoticeSettings
+    public var placement: PlacementSettings
 
     /// Reads and validates. Throws `SettingsError` naming the first bad variable.
     public static func load(environment: [String: String], isProduction: Bool) throws -> Settings {
@@ -87,7 +88,8 @@ public struct Settings: Sendable {
             dataDirectory: dataDirectory, database: database, masterKeyBase64: masterKey, previousMasterKeyBase64: previousKey,
             policeGatewayURL: gatewayURL, policeGatewaySecret: gatewaySecret, quickExitURL: quickExit,
             isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value),
-            notices: try NoticeSettings.load(value)
+            notices: try NoticeSettings.load(value, environment: environment),
+            placement: try PlacementSettings.load(value)
         )
     }
 }

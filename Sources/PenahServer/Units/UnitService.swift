@@ -28,6 +28,8 @@ struct UnitService {
         do {
             try await db.writeTransaction { db in
                 try await unit.create(on: db)
+                // A shelter's registry profile and live counts exist from the start.
+                if kind == .shelter { try await ShelterProfile.makeDefault(for: unit).create(on: db) }
                 try await AuditLog.append(on: db, actor: actor, action: "unit.create", recordType: "unit", recordID: unit.id?.uuidString)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -48,6 +50,11 @@ struct UnitService {
         }
         guard problems.isEmpty else { throw ValidationProblems(problems) }
         try await db.writeTransaction { db in
+            if kind == .shelter, let capacity {
+                // Fewer places than are taken or held would oversell the shelter.
+                let (_, places) = try await ShelterPlaces.lock(unit.id!, on: db)
+                if capacity < places.occupied + places.held { throw ValidationProblems([FieldProblem(field: "capacity", code: "belowOccupancy")]) }
+            }
             unit.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
             unit.capacity = capacity
             if kind.servesVisitors { unit.deskCount = desks }

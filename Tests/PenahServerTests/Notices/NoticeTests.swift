@@ -100,7 +100,7 @@ struct NoticeTests {
             let failed = try #require(try await NoticeRecord.find(UUID(uuidString: noticeID), on: app.db))
             #expect(failed.status == .failed)
             #expect(try await OutboxMessage.query(on: app.db).first()?.attempts == 3)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notice.failed").count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notice.failed.policeGateway").count() == 1)
             let supervisor = try await app.caller(.supervisor)
             let alerts = try await supervisor.send(.GET, "/api/v1/law-enforcement-notices")
             #expect((alerts.object["items"] as? [[String: Any]])?.first?["id"] as? String == noticeID)
@@ -199,6 +199,64 @@ struct NoticeTests {
             #expect(sent.status == .sent && sent.deliveredBy == "Rəşad Əliyev")
             let page = try await app.send(.GET, "/cases/\(id)?lang=en", headers: lawyer.headers)
             #expect(page.body.string.contains(notice.number) && page.body.string.contains("Sent"))
+        }
+    }
+
+    @Test("ESDAS registers the outgoing number once under the outbox's guarantees; a unit set to letters prints, whatever the gateway")
+    func esdasAndUnitRoutes() async throws {
+        let register = ESDASRegister()
+        let (esdas, port) = try await StandInServer.start(ESDASStandIn(token: "esdas-token", register: register), port: 0)
+        let inbox = StandInInbox()
+        let (gateway, gatewayPort) = try await PoliceGatewayStandIn.start(secret: Self.secret, acknowledger: nil, port: 0, inbox: inbox)
+        func stopBoth() async { try? await StandInServer.stop(esdas); try? await StandInServer.stop(gateway) }
+        do { try await withPenah(environment: [
+            "PENAH_POLICE_GATEWAY_URL": "http://127.0.0.1:\(gatewayPort)/notices", "PENAH_POLICE_GATEWAY_SECRET": Self.secret,
+            "PENAH_ESDAS_URL": "http://127.0.0.1:\(port)/esdas/documents", "PENAH_ESDAS_TOKEN": "esdas-token",
+            "PENAH_NOTICE_CHANNELS": "policeGateway,esdas", "PENAH_NOTICE_CHANNELS_BAKU_2": "letter",
+            "PENAH_DELIVERY_WORKER": "off", "PENAH_NOTICE_MAX_ATTEMPTS": "2", "PENAH_NOTICE_RETRY_BASE_MS": "1"]) { app in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.caller(.lawyer)
+            let created = try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "routine"])
+            let noticeID = try #require(UUID(uuidString: created.object["id"] as? String ?? ""))
+            #expect(try await OutboxMessage.query(on: app.db).count() == 2, "the gateway and ESDAS, written with the notice")
+            await register.setAvailable(false)
+            var later = Date()
+            for _ in 0..<4 { later = later.addingTimeInterval(60); let at = later; _ = try await app.noticeDelivery().runOnce(now: { at }) }
+            let afterFailure = try #require(try await NoticeRecord.find(noticeID, on: app.db))
+            #expect(afterFailure.status == .sent, "a failed registration leaves the notice sent")
+            #expect(afterFailure.outgoingNumber == nil)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notice.failed.esdas").count() == 1)
+            await register.setAvailable(true)
+            #expect(try await lawyer.send(.POST, "/api/v1/law-enforcement-notices/\(noticeID)/retry").status == .ok)
+            let at = later.addingTimeInterval(60)
+            _ = try await app.noticeDelivery().runOnce(now: { at })
+            let shown = try await lawyer.send(.GET, "/api/v1/law-enforcement-notices/\(noticeID)")
+            #expect(shown.object["outgoingNumber"] as? String == "ESDAS-SANDBOX-000001")
+            #expect(shown.object["status"] as? String == "sent")
+            let registered = await register.numbers.count, delivered = await inbox.received.count
+            #expect(registered == 1 && delivered == 1)
+
+            // BAKU-2 is configured for letters: no outbox row, a letter to print.
+            let reception2 = try await app.caller(.reception, unit: "BAKU-2")
+            let lawyer2 = try await app.caller(.lawyer, unit: "BAKU-2")
+            let other = try await reception2.register(sampleApplication(fin: "7PQR2ST", phone: nil))
+            #expect(try await lawyer2.send(.POST, "/api/v1/cases/\(other)/assessments", Application.section("legal")).status == .ok)
+            let letter = try await lawyer2.send(.POST, "/api/v1/cases/\(other)/law-enforcement-notices", ["urgency": "routine"])
+            #expect(letter.object["channel"] as? String == "letter")
+            #expect(try await OutboxMessage.query(on: app.db).count() == 2)
+        } } catch { await stopBoth(); throw error }
+        await stopBoth()
+    }
+
+    @Test("channel settings are validated and per unit")
+    func channelSettings() throws {
+        let base = ["PENAH_DATA_DIR": "/tmp/penah-x"]
+        let settings = try Settings.load(environment: base.merging(["PENAH_NOTICE_CHANNELS": "letter", "PENAH_NOTICE_CHANNELS_KARABAKH_AGDAM": "policeGateway,esdas"]) { $1 }, isProduction: false)
+        #expect(settings.notices.routes(forUnit: "BAKU-1") == [.letter])
+        #expect(settings.notices.routes(forUnit: "KARABAKH-AGDAM") == [.policeGateway, .esdas])
+        for bad in [["PENAH_NOTICE_CHANNELS": "pigeon"], ["PENAH_NOTICE_CHANNELS_BAKU_1": "letter,fax"], ["PENAH_ESDAS_URL": "ftp://x"],
+                    ["PENAH_ESDAS_URL": "https://esdas.example"], ["PENAH_NOTICE_MAX_ATTEMPTS": "0"], ["PENAH_DELIVERY_WORKER": "maybe"]] {
+            #expect(throws: SettingsError.self) { try Settings.load(environment: base.merging(bad) { $1 }, isProduction: false) }
         }
     }
 

@@ -1,0 +1,175 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// SXA's pages (the inbox, one request with the shelters that fit, current stays) and the DOST
+/// side's forms on the case page (request, override, answer) with the printable admission slip.
+struct PlacementPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let sxa = routes.grouped("sxa")
+        sxa.get("inbox", use: inbox).access(.action(.readPlacementInbox))
+        sxa.get("requests", ":requestID", use: request).access(.action(.readPlacementInbox))
+        sxa.post("requests", ":requestID", "decision", use: decide).access(.action(.decidePlacement))
+        sxa.post("requests", ":requestID", "questions", use: ask).access(.action(.decidePlacement))
+        sxa.get("stays", use: stays).access(.action(.readPlacementInbox))
+        sxa.post("stays", ":stayID", "extension", use: extend).access(.action(.decidePlacement))
+        let fromCase = routes.grouped("cases", ":caseID")
+        fromCase.post("placement", use: submit).access(.action(.requestPlacement))
+        fromCase.post("placement-override", use: override).access(.action(.overridePlacementAct))
+        fromCase.post("placement", ":requestID", "answer", use: answer).access(.action(.requestPlacement))
+        fromCase.get("placement", "slip", use: AdmissionSlip.render).access(.action(.requestPlacement))
+    }
+
+    // MARK: SXA
+
+    struct InboxContext: Encodable { let page: PageFrame; let rows: [RequestLine] }
+
+    @Sendable func inbox(_ req: Request) async throws -> View {
+        let rows = try await SXAInbox(db: req.db).list(status: nil, limit: 200).map { RequestLine($0, req.language) }
+        return try await req.view.render("sxa-inbox", InboxContext(page: req.staffFrame(titleKey: "placement.inbox.heading"), rows: rows))
+    }
+
+    struct RequestContext: Encodable {
+        let page: PageFrame
+        let line: RequestLine
+        let shelters: [FitLine]
+        let thread: [ThreadLine]
+        let decidable: Bool
+        let problems: [ErrorPageContext.FieldLine]
+    }
+
+    @Sendable func request(_ req: Request) async throws -> View { try await renderRequest(req, problems: []) }
+
+    func renderRequest(_ req: Request, problems: [FieldProblem]) async throws -> View {
+        let item = try await SXAInbox(db: req.db).item(req.parameters.get("requestID", as: UUID.self))
+        let thread = try await PlacementThread(db: req.db, vault: req.vault).lines(of: item.request.id).map(ThreadLine.init)
+        return try await req.view.render("sxa-request", RequestContext(
+            page: req.staffFrame(titleKey: "placement.request.heading"), line: RequestLine(item.request, req.language),
+            shelters: item.shelters.map { FitLine(shelterId: $0.shelterId, name: $0.name, free: $0.free, fits: $0.fits, misfitKey: $0.misfit.map { "placement.misfit.\($0)" }) },
+            thread: thread, decidable: PlacementStatus(rawValue: item.request.status)?.isDecidable == true,
+            problems: CaseFormProblems.lines(problems, labelPrefixes: ["placement.form."])))
+    }
+
+    private func backToRequest(_ req: Request, _ action: () async throws -> Void) async throws -> Response {
+        do {
+            try await action()
+            return req.redirect(to: "/sxa/requests/\(req.parameters.get("requestID") ?? "")", redirectType: .normal)
+        } catch let validation as ValidationProblems {
+            return try await renderRequest(req, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable func decide(_ req: Request) async throws -> Response {
+        try await backToRequest(req) {
+            let input = SXADecisions.Input(decision: req.formValue("decision", limit: 20) ?? "",
+                                           shelterId: req.formValue("shelterId", limit: 40).flatMap(UUID.init(uuidString:)),
+                                           explanation: req.formValue("explanation", limit: 4_001))
+            _ = try await req.sxaDecisions.decide(input, requestID: req.parameters.get("requestID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func ask(_ req: Request) async throws -> Response {
+        try await backToRequest(req) {
+            try await req.sxaDecisions.ask(req.formValue("text", limit: 2_001) ?? "", requestID: req.parameters.get("requestID", as: UUID.self),
+                                           staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    struct StaysContext: Encodable {
+        struct Row: Encodable { let id: UUID; let pseudonym: String; let shelter: String; let started: String; let plannedEnd: String; let plannedEndInput: String }
+        let page: PageFrame
+        let rows: [Row]
+    }
+
+    @Sendable func stays(_ req: Request) async throws -> View {
+        let stays = try await ShelterStay.query(on: req.db).filter(\.$dischargedAt == nil).sort(\.$plannedEnd).limit(500).all()
+        let names = Dictionary(uniqueKeysWithValues: try await Unit.query(on: req.db).filter(\.$kindCode == UnitKind.shelter.rawValue).all().map { ($0.id!, $0.name) })
+        let rows = stays.map { StaysContext.Row(id: $0.id!, pseudonym: $0.pseudonym, shelter: names[$0.shelterID] ?? "", started: BakuFormat.date($0.startedAt),
+                                                plannedEnd: BakuFormat.date($0.plannedEnd), plannedEndInput: BakuFormat.date($0.plannedEnd.addingTimeInterval(90 * 86_400))) }
+        return try await req.view.render("sxa-stays", StaysContext(page: req.staffFrame(titleKey: "placement.stays.heading"), rows: rows))
+    }
+
+    @Sendable func extend(_ req: Request) async throws -> Response {
+        guard let until = RegistrationRules.parseBirthDate(req.formValue("until", limit: 20) ?? "") else {
+            throw ValidationProblems([.init(field: "until", code: "invalidDate")])
+        }
+        _ = try await req.shelterDoor.extend(until: until, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+        return req.redirect(to: "/sxa/stays", redirectType: .normal)
+    }
+
+    // MARK: DOST, on the case page
+
+    private func backToCase(_ req: Request, _ action: () async throws -> Void) async throws -> Response {
+        do {
+            try await action()
+            return req.redirect(to: "/cases/\(req.parameters.get("caseID") ?? "")", redirectType: .normal)
+        } catch let validation as ValidationProblems {
+            return try await CasePage.render(req, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    @Sendable func submit(_ req: Request) async throws -> Response {
+        try await backToCase(req) {
+            var problems: [FieldProblem] = []
+            let urgency = NoticeUrgency(rawValue: req.formValue("urgency", limit: 20) ?? "")
+            if urgency == nil { problems.append(.init(field: "urgency", code: "invalidValue")) }
+            var children: [ChildProfile] = []
+            let ages = req.formValues("childAge").prefix(13), sexes = req.formValues("childSex")
+            for (i, raw) in ages.enumerated() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+                guard let age = Int(raw.trimmingCharacters(in: .whitespaces)), let sex = Sex(rawValue: i < sexes.count ? sexes[i] : "") else {
+                    problems.append(.init(field: "children", code: "invalidValue")); continue
+                }
+                children.append(ChildProfile(age: age, sex: sex))
+            }
+            let access = CaseForms.codes(Accessibility.self, req, "accessibility", problems: &problems)
+            guard problems.isEmpty, let urgency else { throw ValidationProblems(problems) }
+            let regions = (req.formValue("avoidRegions", limit: 700) ?? "").split(separator: ",").map(String.init)
+            let input = PlacementService.Input(urgency: urgency, children: children, language: req.formValue("language", limit: 9)?.nilIfEmpty,
+                                               interpreterNeeded: CaseForms.flag(req, "interpreterNeeded"), accessibilityNeeds: access,
+                                               earliestAdmission: nil, avoidRegions: regions)
+            _ = try await req.placements.submit(input, caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func override(_ req: Request) async throws -> Response {
+        try await backToCase(req) {
+            try await req.placements.override(reason: req.formValue("reason", limit: 2_001) ?? "", caseID: req.parameters.get("caseID", as: UUID.self),
+                                              staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func answer(_ req: Request) async throws -> Response {
+        try await backToCase(req) {
+            try await req.placements.answer(req.formValue("text", limit: 2_001) ?? "", requestID: req.parameters.get("requestID", as: UUID.self),
+                                            staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+}
+
+/// A request as a line of an SXA page: the profile in words, the clock.
+struct RequestLine: Encodable {
+    let id: UUID; let pseudonym: String; let statusKey: String; let riskKey: String; let urgencyKey: String
+    let sexKey: String; let ageKey: String; let children: String; let needs: String; let access: String; let avoid: String
+    let language: String; let interpreter: Bool; let due: String; let overdue: Bool; let minutesLeft: Int?; let places: Int
+    let emergencyOverride: Bool
+
+    init(_ v: PlacementView, _ language: Language) {
+        func text(_ key: String) -> String { Catalogue.shared.text(key, language) }
+        id = v.id; pseudonym = v.pseudonym; statusKey = "code.placementStatus.\(v.status)"; riskKey = "code.riskLevel.\(v.riskLevel)"
+        urgencyKey = "code.noticeUrgency.\(v.urgency)"; sexKey = "code.sex.\(v.sex)"; ageKey = "code.ageBand.\(v.ageBand)"
+        children = v.children.isEmpty ? "—" : v.children.map { "\($0.age) (\(text("code.sex.\($0.sex.rawValue)")))" }.joined(separator: ", ")
+        needs = v.needs.isEmpty ? "—" : v.needs.map { text("code.need.\($0)") }.joined(separator: ", ")
+        access = v.accessibilityNeeds.isEmpty ? "—" : v.accessibilityNeeds.map { text("code.accessibility.\($0)") }.joined(separator: ", ")
+        avoid = v.avoidRegions.isEmpty ? "—" : v.avoidRegions.joined(separator: ", ")
+        self.language = v.language ?? "—"; interpreter = v.interpreterNeeded; due = BakuFormat.dateTime(v.dueAt); overdue = v.overdue
+        minutesLeft = v.secondsLeft.map { $0 / 60 }; places = v.places; emergencyOverride = v.emergencyOverride
+    }
+}
+
+struct FitLine: Encodable { let shelterId: UUID; let name: String; let free: Int; let fits: Bool; let misfitKey: String? }
+
+struct ThreadLine: Encodable {
+    let sideKey: String; let text: String; let at: String
+    init(_ line: PlacementThread.Line) { sideKey = "placement.side.\(line.side)"; text = line.text; at = BakuFormat.dateTime(line.at) }
+}

@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// The DOST side of step 5: the placement request built from the case as a pseudonymous profile,
+/// the supervisor's emergency override for a missing act, and answers to SXA's questions.
+struct PlacementService {
+    let db: any Database
+    let vault: IdentityVault
+    let settings: Settings
+
+    struct Input: Codable, Sendable {
+        var urgency: NoticeUrgency
+        var children: [ChildProfile]?
+        var language: String?
+        var interpreterNeeded: Bool?
+        var accessibilityNeeds: [Accessibility]?
+        var earliestAdmission: String?
+        var avoidRegions: [String]?
+
+        func problems() -> [FieldProblem] {
+            var found: [FieldProblem] = []
+            if (children ?? []).count > 12 { found.append(.init(field: "children", code: "tooMany")) }
+            for (i, child) in (children ?? []).enumerated() where !(0...17).contains(child.age) {
+                found.append(.init(field: "children.\(i).age", code: "outOfRange"))
+            }
+            if let language, language.count > 8 || language.isEmpty { found.append(.init(field: "language", code: "invalidValue")) }
+            if (avoidRegions ?? []).count > 10 || (avoidRegions ?? []).contains(where: { $0.count > 60 }) {
+                found.append(.init(field: "avoidRegions", code: "invalidValue"))
+            }
+            if let earliestAdmission, Self.parseTime(earliestAdmission) == nil { found.append(.init(field: "earliestAdmission", code: "invalidValue")) }
+            return found
+        }
+
+        static func parseTime(_ text: String) -> Date? {
+            let plain = ISO8601DateFormatter()
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return plain.date(from: text) ?? fractional.date(from: text)
+        }
+    }
+
+    func submit(_ input: Input, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> PlacementRequest {
+        let (record, _) = try await CaseScope.find(caseID, for: staff, .requestPlacement, on: db)
+        let problems = input.problems()
+        guard problems.isEmpty else { throw ValidationProblems(problems) }
+        let id = try record.requireID()
+        // A signed decision that she needs rehabilitation, her consent to the referral, and the act
+        // confirming the violence (or a supervisor's recorded override).
+        guard let decision = try await CaseDecision.query(on: db).filter(\.$caseID == id).first(), decision.isSigned,
+              decision.needsRehabilitation, record.consentReferral, record.status == .decided else { throw Abort(.conflict) }
+        let documents = try await CaseDocument.query(on: db).filter(\.$caseID == id).all()
+        let hasAct = documents.contains { $0.kind?.confirmsViolence == true }
+        let overridden = try await PlacementOverride.query(on: db).filter(\.$caseID == id).count() > 0
+        guard hasAct || overridden else { throw Abort(.conflict) }
+        let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == id).all()
+        let needs = Need.allCases.filter { need in sections.contains { Need.list($0.needs).contains(need) } }
+
+        let request = PlacementRequest()
+        request.id = UUID()
+        request.caseID = id
+        request.unitID = record.$unit.id
+        request.pseudonym = record.pseudonym
+        request.sexCode = record.sexCode
+        request.ageBand = AgeBand.of(birthYear: record.birthYear, in: Calendar(identifier: .gregorian).component(.year, from: now)).rawValue
+        request.children = String(decoding: try JSONEncoder().encode(input.children ?? []), as: UTF8.self)
+        request.needs = Need.store(needs)
+        request.riskLevel = decision.riskLevel
+        request.language = input.language ?? record.preferredLanguage
+        request.interpreterNeeded = input.interpreterNeeded ?? record.interpreterNeeded
+        request.accessibility = Accessibility.store(input.accessibilityNeeds ?? [])
+        request.urgency = NoticeUrgency.effective(asked: input.urgency, risk: RiskLevel(rawValue: decision.riskLevel)).rawValue
+        request.earliestAdmission = input.earliestAdmission.flatMap(Input.parseTime)
+        request.avoidRegions = (input.avoidRegions ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ",", with: " ") }
+            .filter { !$0.isEmpty }.joined(separator: ",")
+        request.statusCode = PlacementStatus.submitted.rawValue
+        request.emergencyOverride = !hasAct
+        request.submittedBy = staff.userID
+        request.submittedAt = now
+        request.dueAt = now.addingTimeInterval(Double(settings.standards.backOfficeMinutes) * 60)
+        request.dueMs = request.dueAt.milliseconds
+        request.places = 1 + (input.children ?? []).count
+        try await db.writeTransaction { db in
+            // One open request per case at a time.
+            let open = try await PlacementRequest.query(on: db).filter(\.$caseID == id).all().filter { $0.status.isOpen }
+            guard open.isEmpty else { throw Abort(.conflict) }
+            try await request.create(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "placement.submit", recordType: "case", recordID: id.uuidString)
+        }
+        return request
+    }
+
+    /// The supervisor records why she must be placed before the act is on file.
+    func override(reason: String, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws {
+        let (record, _) = try await CaseScope.find(caseID, for: staff, .overridePlacementAct, on: db)
+        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ValidationProblems([.init(field: "reason", code: "required")]) }
+        guard text.count <= 2_000 else { throw ValidationProblems([.init(field: "reason", code: "tooLong")]) }
+        let row = PlacementOverride()
+        row.caseID = try record.requireID()
+        row.supervisorID = staff.userID
+        row.reason = try await vault.seal(text, field: "placement.override")
+        row.at = now
+        try await db.writeTransaction { db in
+            try await row.create(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "placement.override", recordType: "case", recordID: row.caseID.uuidString)
+        }
+    }
+
+    /// DOST answers SXA's question; the request goes back to SXA.
+    func answer(_ text: String, requestID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws {
+        guard let requestID, let request = try await PlacementRequest.find(requestID, on: db) else { throw Abort(.notFound) }
+        _ = try await CaseScope.find(request.caseID, for: staff, .requestPlacement, on: db)
+        try await PlacementThread(db: db, vault: vault).post(text, side: "dost", to: request, from: staff, actor: actor, now: now,
+                                                             expecting: .question, next: .submitted)
+    }
+}

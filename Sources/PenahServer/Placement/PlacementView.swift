@@ -1,0 +1,85 @@
+import Fluent
+import Foundation
+import PenahDomain
+import Vapor
+
+/// A placement request as SXA and the shelter see it: the pseudonymous profile and its clock.
+/// Built only from `PlacementRequest` columns — nothing here can reach the case's identity.
+struct PlacementView: Content {
+    let id: UUID
+    let pseudonym: String
+    let status: String
+    let sex: String
+    let ageBand: String
+    let children: [ChildProfile]
+    let places: Int
+    let needs: [String]
+    let riskLevel: String
+    let language: String?
+    let interpreterNeeded: Bool
+    let accessibilityNeeds: [String]
+    let urgency: String
+    let earliestAdmission: Date?
+    let avoidRegions: [String]
+    let emergencyOverride: Bool
+    let submittedAt: Date
+    let dueAt: Date
+    let decidedAt: Date?
+    let overdue: Bool
+    let secondsLeft: Int?
+    let shelterId: UUID?
+    let holdExpiresAt: Date?
+
+    init(_ r: PlacementRequest, now: Date = Date()) {
+        id = r.id!; pseudonym = r.pseudonym; status = r.statusCode; sex = r.sexCode; ageBand = r.ageBand; children = r.childProfiles
+        places = r.places; needs = Need.list(r.needs).map(\.rawValue); riskLevel = r.riskLevel; language = r.language
+        interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = Accessibility.list(r.accessibility).map(\.rawValue); urgency = r.urgency
+        earliestAdmission = r.earliestAdmission; avoidRegions = r.avoidRegions.split(separator: ",").map(String.init)
+        emergencyOverride = r.emergencyOverride; submittedAt = r.submittedAt; dueAt = r.dueAt; decidedAt = r.decidedAt
+        let stop = r.decidedAt ?? now
+        overdue = stop > r.dueAt
+        secondsLeft = r.decidedAt == nil && now < r.dueAt ? Int(r.dueAt.timeIntervalSince(now)) : nil
+        shelterId = r.shelterID; holdExpiresAt = r.holdExpiresAt
+    }
+
+    var sexCode: Sex { Sex(rawValue: sex) ?? .female }
+}
+
+/// The SXA inbox: open requests by due time, then risk, with the shelters that fit each one and
+/// their free places right now.
+struct SXAInbox {
+    let db: any Database
+
+    struct Fit: Content { let shelterId: UUID; let name: String; let free: Int; let fits: Bool; let misfit: String? }
+    struct Item: Content { let request: PlacementView; let shelters: [Fit] }
+    struct Page: Content { let items: [PlacementView]; let nextCursor: String? }
+
+    static let riskOrder = ["high": 0, "elevated": 1, "standard": 2]
+
+    func list(status: PlacementStatus?, limit: Int = 50, now: Date = Date()) async throws -> [PlacementView] {
+        try await HoldExpiry(db: db).sweep(now: now)
+        var query = PlacementRequest.query(on: db)
+        if let status { query = query.filter(\.$statusCode == status.rawValue) }
+        else { query = query.filter(\.$statusCode ~~ PlacementStatus.allCases.filter(\.isDecidable).map(\.rawValue)) }
+        let rows = try await query.sort(\.$dueMs).limit(limit).all()
+        // Same due minute: the higher risk first.
+        return rows.map { PlacementView($0, now: now) }
+            .sorted { ($0.dueAt.timeIntervalSince1970 / 60).rounded(.down) != ($1.dueAt.timeIntervalSince1970 / 60).rounded(.down)
+                ? $0.dueAt < $1.dueAt : (Self.riskOrder[$0.riskLevel] ?? 3) < (Self.riskOrder[$1.riskLevel] ?? 3) }
+    }
+
+    func item(_ id: UUID?, now: Date = Date()) async throws -> Item {
+        try await HoldExpiry(db: db).sweep(now: now)
+        guard let id, let request = try await PlacementRequest.find(id, on: db) else { throw Abort(.notFound) }
+        let view = PlacementView(request, now: now)
+        let registry = ShelterRegistry(db: db)
+        var fits: [Fit] = []
+        for unit in try await Unit.query(on: db).filter(\.$kindCode == UnitKind.shelter.rawValue).sort(\.$code).all() {
+            let entry = try await registry.entry(unit)
+            let misfit = entry.intake.misfit(sex: view.sexCode, children: view.children,
+                                             accessibilityNeeds: view.accessibilityNeeds.compactMap(Accessibility.init(rawValue:)), avoidRegions: view.avoidRegions)
+            fits.append(Fit(shelterId: entry.id, name: entry.name, free: entry.free, fits: misfit == nil && entry.free >= view.places, misfit: misfit))
+        }
+        return Item(request: view, shelters: fits.sorted { ($0.fits ? 0 : 1, -$0.free) < ($1.fits ? 0 : 1, -$1.free) })
+    }
+}
