@@ -38,3 +38,12 @@ enum NoticeBench {
         }
     }
 }
+
+enum PlacementBench {
+    static func run() async throws {
+        try await PlacementProbes.run { postgresURL in
+            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
+            return (app, { try await Bench.dispose(app, dir, schema) })
+        }
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// `penah-bench [foundation|security|queue|cases|notices]` — see FoundationBench.swift and SecurityBench.swift.
+/// `penah-bench [foundation|security|queue|cases|notices|placement]` — see FoundationBench.swift and SecurityBench.swift.
 /// Build in release first so `penah` sits beside this binary: swift build -c release
 // Only errors: a log line per request would measure the terminal, not Penah.
 LoggingSystem.bootstrap { label in
@@ -15,4 +15,5 @@ if which == "security" || which == "all" { try await SecurityBench.run() }
 if which == "queue" || which == "all" { try await QueueBench.run() }
 if which == "cases" || which == "all" { try await CaseBench.run() }
 if which == "notices" || which == "all" { try await NoticeBench.run() }
+if which == "placement" || which == "all" { try await PlacementBench.run() }
 try await Bench.client.shutdown()

@@ -34,7 +34,7 @@ public enum CaseProbes {
         let actor = AuditActor(userID: staff.userID, role: "reception", unitCode: "BAKU-1", requestID: "bench", address: "local")
         // Samples that live in BAKU-1, so the reader's scope covers them.
         let samples = (0..<count).lazy.map { DemoCases.application($0) }.filter { $0.unitCode == "BAKU-1" }.prefix(200)
-        let fins = samples.compactMap(\.input.victim.fin)
+        let fins = Array(samples.compactMap(\.input.victim.fin))
         let records = try await CaseRecord.query(on: app.db).filter(\.$unit.$id == (try await UnitService(db: app.db).find(code: "BAKU-1"))!.id!)
             .limit(200).all()
 
