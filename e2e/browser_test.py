@@ -151,6 +151,18 @@ with sync_playwright() as p:
         check_page(lawyer, case_path + "/print/application", lang)
         check_page(lawyer, "/notices", lang)
 
+    # SXA and the shelter: their pages in every language (none of them may show identity; the Swift
+    # suite walks them for it).
+    sxa = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(sxa, os.environ["E2E_SXA"], os.environ["E2E_SXA_TOTP_URI"])
+    shelter = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(shelter, os.environ["E2E_SHELTER"], os.environ["E2E_SHELTER_TOTP_URI"])
+    for lang in LANGS:
+        for path in ["/sxa/inbox", "/sxa/stays", "/shelters"]:
+            check_page(sxa, path, lang)
+        check_page(shelter, "/shelter/SHELTER-SXA-1", lang)
+    check("İsmayılova" not in sxa.content() and "5ZK8M2P" not in shelter.content(), "identity reached SXA or the shelter")
+
     # The auditor's pages.
     auditor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(auditor, os.environ["E2E_AUDITOR"], os.environ["E2E_AUDITOR_TOTP_URI"])
