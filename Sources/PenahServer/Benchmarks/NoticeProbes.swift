@@ -33,7 +33,7 @@ public enum NoticeProbes {
                 for c in 0..<creators {
                     group.addTask {
                         for _ in stride(from: c, to: count, by: creators) {
-                            _ = try await retrying { try await service.create(.init(urgency: .routine), caseID: caseID, staff: lawyer, actor: actor) }
+                            _ = try await service.create(.init(urgency: .routine), caseID: caseID, staff: lawyer, actor: actor)
                         }
                     }
                 }
@@ -99,12 +99,6 @@ public enum NoticeProbes {
         section.incidentDistrict = "Nəsimi"
         _ = try await CaseInterview(db: app.db, vault: app.vault()).saveSection(section, caseID: registered.id, staff: lawyer, actor: .system("bench"))
         return (registered.id, lawyer)
-    }
-
-    /// Two notices of one case created at once may draw the same number; the loser tries again.
-    static func retrying<T>(_ body: () async throws -> T) async throws -> T {
-        for _ in 0..<20 { if let value = try? await body() { return value } }
-        return try await body()
     }
 
     static func pollingWorker(_ app: Application) -> Task<Void, Never> {

@@ -51,9 +51,10 @@ struct NoticeService {
         return notice
     }
 
-    /// `LE-<case number>-<n>`: unique, so two notices created at once cannot share a number (the
-    /// loser's transaction fails on the constraint and the caller sees 409).
+    /// `LE-<case number>-<n>`. The case row is held for the rest of the transaction, so notices of
+    /// one case are numbered one after another; the unique index is the backstop.
     static func nextNumber(caseNumber: String, caseID: UUID, on db: any Database) async throws -> String {
+        try await RowLock.hold(CaseRecord.schema, id: caseID, on: db)
         let existing = try await NoticeRecord.query(on: db).filter(\.$caseID == caseID).count()
         return "LE-\(caseNumber)-\(existing + 1)"
     }

@@ -260,6 +260,21 @@ struct NoticeTests {
         }
     }
 
+    @Test("notices of one case created at once are numbered one after another")
+    func concurrentNumbers() async throws {
+        try await withPenah { app in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.caller(.lawyer)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<6 { group.addTask { try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "routine"]).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+            let numbers = try await NoticeRecord.query(on: app.db).all().map(\.number)
+            #expect(Set(numbers).count == 6 && numbers.allSatisfy { $0.hasPrefix("LE-DV-BAKU-1-") })
+        }
+    }
+
     @Test("bad input and wrong state: 422, 409, 404, nothing written")
     func badInput() async throws {
         try await withPenah { app in
