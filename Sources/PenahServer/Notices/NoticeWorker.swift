@@ -11,7 +11,12 @@ final class NoticeWorker: LifecycleHandler, Sendable {
 
     init(makeDelivery: @escaping @Sendable (Application) -> NoticeDelivery) { self.makeDelivery = makeDelivery }
 
+    static let oneShotCommands: Set<String> = ["migrate", "unit", "user", "seed-demo", "service-account", "verify-audit", "policy", "keys", "sandbox", "routes"]
+
     func didBootAsync(_ application: Application) async throws {
+        // Only a serving node delivers; `penah user create` and the other commands boot too, and end at once.
+        let command = application.environment.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        guard !Self.oneShotCommands.contains(command) else { return }
         let delivery = makeDelivery(application)
         let logger = application.logger
         task.withLockedValue { current in

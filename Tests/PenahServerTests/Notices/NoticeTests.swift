@@ -260,6 +260,29 @@ struct NoticeTests {
         }
     }
 
+    @Test("a serving node's own worker delivers a new notice within moments")
+    func workerDelivers() async throws {
+        let inbox = StandInInbox()
+        let (gateway, port) = try await PoliceGatewayStandIn.start(secret: Self.secret, acknowledger: nil, port: 0, inbox: inbox)
+        do {
+            try await withPenah(environment: ["PENAH_POLICE_GATEWAY_URL": "http://127.0.0.1:\(port)/notices", "PENAH_POLICE_GATEWAY_SECRET": Self.secret]) { app in
+                // As `serve` does: booting starts the node's delivery worker.
+                try await app.asyncBoot()
+                let id = try await Self.interviewedCase(app)
+                let lawyer = try await app.caller(.lawyer)
+                let noticeID = try #require(try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "urgent"]).object["id"] as? String)
+                var status = "queued"
+                for _ in 0..<100 where status == "queued" {
+                    try await Task.sleep(for: .milliseconds(50))
+                    status = try await lawyer.send(.GET, "/api/v1/law-enforcement-notices/\(noticeID)").object["status"] as? String ?? ""
+                }
+                #expect(status == "sent")
+                #expect(await inbox.received.keys.contains(noticeID))
+            }
+        } catch { try? await PoliceGatewayStandIn.stop(gateway); throw error }
+        try await PoliceGatewayStandIn.stop(gateway)
+    }
+
     @Test("notices of one case created at once are numbered one after another")
     func concurrentNumbers() async throws {
         try await withPenah { app in
