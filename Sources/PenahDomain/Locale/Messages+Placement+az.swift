@@ -118,5 +118,6 @@ extension Messages {
         "stay.extend": "Uzat",
         "stay.until": "Tarixədək",
         "error.belowOccupancy": "Yerlərin sayı tutulmuş və saxlanılan yerlərdən az ola bilməz.",
+        "placement.form.earliestAdmission": "Ən tez qəbul tarixi (gg.aa.iiii)",
     ]
 }

@@ -118,5 +118,6 @@ extension Messages {
         "stay.extend": "Extend",
         "stay.until": "Until",
         "error.belowOccupancy": "Places cannot be fewer than those occupied and held.",
+        "placement.form.earliestAdmission": "Earliest admission (dd.mm.yyyy)",
     ]
 }

@@ -118,5 +118,6 @@ extension Messages {
         "stay.extend": "Продлить",
         "stay.until": "До",
         "error.belowOccupancy": "Число мест не может быть меньше занятых и удерживаемых.",
+        "placement.form.earliestAdmission": "Самая ранняя дата приёма (дд.мм.гггг)",
     ]
 }

@@ -123,11 +123,17 @@ struct PlacementPages: RouteCollection {
                 children.append(ChildProfile(age: age, sex: sex))
             }
             let access = CaseForms.codes(Accessibility.self, req, "accessibility", problems: &problems)
+            // The earliest admission as a Baku date: midnight of that day, sent on as RFC 3339.
+            var earliest: String?
+            if let raw = req.formValue("earliestAdmission", limit: 20)?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+                if let day = RegistrationRules.parseBirthDate(raw) { earliest = ISO8601DateFormatter().string(from: day) }
+                else { problems.append(.init(field: "earliestAdmission", code: "invalidDate")) }
+            }
             guard problems.isEmpty, let urgency else { throw ValidationProblems(problems) }
             let regions = (req.formValue("avoidRegions", limit: 700) ?? "").split(separator: ",").map(String.init)
             let input = PlacementService.Input(urgency: urgency, children: children, language: req.formValue("language", limit: 9)?.nilIfEmpty,
                                                interpreterNeeded: CaseForms.flag(req, "interpreterNeeded"), accessibilityNeeds: access,
-                                               earliestAdmission: nil, avoidRegions: regions)
+                                               earliestAdmission: earliest, avoidRegions: regions)
             _ = try await req.placements.submit(input, caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
         }
     }
@@ -152,7 +158,7 @@ struct RequestLine: Encodable {
     let id: UUID; let pseudonym: String; let statusKey: String; let riskKey: String; let urgencyKey: String
     let sexKey: String; let ageKey: String; let children: String; let needs: String; let access: String; let avoid: String
     let language: String; let interpreter: Bool; let due: String; let overdue: Bool; let minutesLeft: Int?; let places: Int
-    let emergencyOverride: Bool
+    let emergencyOverride: Bool; let earliest: String?
 
     init(_ v: PlacementView, _ language: Language) {
         func text(_ key: String) -> String { Catalogue.shared.text(key, language) }
@@ -164,6 +170,7 @@ struct RequestLine: Encodable {
         avoid = v.avoidRegions.isEmpty ? "—" : v.avoidRegions.joined(separator: ", ")
         self.language = v.language ?? "—"; interpreter = v.interpreterNeeded; due = BakuFormat.dateTime(v.dueAt); overdue = v.overdue
         minutesLeft = v.secondsLeft.map { $0 / 60 }; places = v.places; emergencyOverride = v.emergencyOverride
+        earliest = v.earliestAdmission.map(BakuFormat.date)
     }
 }
 
