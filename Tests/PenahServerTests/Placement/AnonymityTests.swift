@@ -28,6 +28,7 @@ struct AnonymityTests {
 
     @Test("SXA officer and shelter staff: every page, API answer, error and print view they can reach is free of identity")
     func walk() async throws {
+        let logs = LogCapture.shared
         try await withPenah { app in
             // A full placement of a person with distinctive identity values, with a question thread.
             let reception = try await app.caller(.reception)
@@ -103,6 +104,8 @@ struct AnonymityTests {
             // The pseudonym, by contrast, is there: the walk did see the request.
             let pseudonym = try #require(try await CaseRecord.find(caseID, on: app.db)?.pseudonym)
             #expect(responses.contains { $0.1.body.string.contains(pseudonym) })
+            // Nor does any log line written meanwhile, by any of these steps.
+            for line in logs.all { #expect(Self.forbidden.allSatisfy { !line.contains($0) }, "\(line.prefix(200))") }
         }
     }
 }
