@@ -23,52 +23,90 @@ struct NoticeDelivery: Sendable {
         var leaseMilliseconds = 30_000
     }
 
-    /// One pass: claims and sends up to `limit` due messages; returns how many it tried.
+    /// One pass: claims up to `limit` due messages in batches, sends each batch at once, and records
+    /// the batch's outcomes in one transaction; returns how many it tried. A crash between a send and
+    /// its record only means the message is sent again after its lease — harmless to the receiver.
     @discardableResult
-    func runOnce(limit: Int = 50, now: @Sendable () -> Date = Date.init) async throws -> Int {
+    func runOnce(limit: Int = 50, batch: Int = 16, now: @Sendable () -> Date = Date.init) async throws -> Int {
         guard !adapters.isEmpty else { return 0 }
         var tried = 0
-        while tried < limit, let (message, token) = try await claim(now: now()) {
-            tried += 1
-            guard let notice = try await NoticeRecord.find(message.noticeID, on: db) else { continue }
-            let body = try await vault.open(notice.body, field: "notice.body")
-            let outcome: Result<String?, DeliveryError>
-            do { outcome = .success(try await adapters[message.channelCode]!.deliver(notice: notice, body: body)) }
-            catch let error as DeliveryError { outcome = .failure(error) }
-            catch { outcome = .failure(DeliveryError(reason: "transport")) }
-            try await record(outcome, message: message, token: token, notice: notice, now: now())
+        while tried < limit {
+            let claimed = try await claim(upTo: min(batch, limit - tried), now: now())
+            if claimed.isEmpty { break }
+            tried += claimed.count
+            let outcomes = try await withThrowingTaskGroup(of: Outcome?.self) { group in
+                for (message, token) in claimed {
+                    group.addTask { try await send(message, token: token) }
+                }
+                return try await group.reduce(into: [Outcome]()) { if let outcome = $1 { $0.append(outcome) } }
+            }
+            try await record(outcomes, now: now())
         }
         return tried
     }
 
-    /// The conditional update re-checks the due and lease conditions on the row itself, so of two
-    /// nodes choosing the same row only one writes its token; the other matches nothing.
-    func claim(now: Date) async throws -> (OutboxMessage, String)? {
-        let token = UUID().uuidString
-        let nowMs = now.milliseconds
-        for _ in 0..<8 {
-            guard let candidate = try await OutboxMessage.query(on: db)
-                .filter(\.$channelCode ~~ Array(adapters.keys))
-                .filter(\.$statusCode == OutboxState.pending).filter(\.$nextAttemptMs <= nowMs)
-                .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
-                .sort(\.$priority).sort(\.$createdMs).first(), let id = candidate.id else { return nil }
-            // Optimistic: the row must still be as we read it (same attempt count, still free).
-            try await OutboxMessage.query(on: db)
-                .filter(\.$id == id).filter(\.$statusCode == OutboxState.pending).filter(\.$attempts == candidate.attempts)
-                .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
-                .set(\.$leaseToken, to: token).set(\.$leaseUntilMs, to: nowMs + Int64(policy.leaseMilliseconds))
-                .set(\.$attempts, to: candidate.attempts + 1)
-                .update()
-            if let claimed = try await OutboxMessage.query(on: db).filter(\.$id == id).filter(\.$leaseToken == token).first() {
-                return (claimed, token)
-            }
-            // Another node won this one; look again.
-        }
-        return nil
+    struct Outcome: Sendable {
+        let message: OutboxMessage
+        let token: String
+        let notice: NoticeRecord
+        let result: Result<String?, DeliveryError>
     }
 
-    private func record(_ outcome: Result<String?, DeliveryError>, message: OutboxMessage, token: String, notice: NoticeRecord, now: Date) async throws {
+    private func send(_ message: OutboxMessage, token: String) async throws -> Outcome? {
+        guard let notice = try await NoticeRecord.find(message.noticeID, on: db) else { return nil }
+        let body = try await vault.open(notice.body, field: "notice.body")
+        let result: Result<String?, DeliveryError>
+        do { result = .success(try await adapters[message.channelCode]!.deliver(notice: notice, body: body)) }
+        catch let error as DeliveryError { result = .failure(error) }
+        catch { result = .failure(DeliveryError(reason: "transport")) }
+        return Outcome(message: message, token: token, notice: notice, result: result)
+    }
+
+    /// The first due message, claimed alone (tests and the crash simulation use this).
+    func claim(now: Date) async throws -> (OutboxMessage, String)? {
+        try await claim(upTo: 1, now: now).first
+    }
+
+    /// Claims up to `count` due messages in one transaction, urgent first, then the oldest. Each
+    /// conditional update re-checks the row (same attempt count, still free), so of two nodes
+    /// choosing the same row only one writes its token; the other matches nothing and moves on.
+    func claim(upTo count: Int, now: Date) async throws -> [(OutboxMessage, String)] {
+        let token = UUID().uuidString
+        let nowMs = now.milliseconds
+        let channels = Array(adapters.keys)
+        let lease = nowMs + Int64(policy.leaseMilliseconds)
+        return try await db.writeTransaction { db in
+            let candidates = try await OutboxMessage.query(on: db)
+                .filter(\.$channelCode ~~ channels)
+                .filter(\.$statusCode == OutboxState.pending).filter(\.$nextAttemptMs <= nowMs)
+                .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
+                .sort(\.$priority).sort(\.$createdMs).limit(count).all()
+            for candidate in candidates {
+                try await OutboxMessage.query(on: db)
+                    .filter(\.$id == candidate.id!).filter(\.$statusCode == OutboxState.pending).filter(\.$attempts == candidate.attempts)
+                    .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
+                    .set(\.$leaseToken, to: token).set(\.$leaseUntilMs, to: lease).set(\.$attempts, to: candidate.attempts + 1)
+                    .update()
+            }
+            guard !candidates.isEmpty else { return [] }
+            let claimed = try await OutboxMessage.query(on: db).filter(\.$id ~~ candidates.compactMap(\.id)).filter(\.$leaseToken == token).all()
+            // Keep the priority order.
+            let order = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1.id!, $0) })
+            return claimed.sorted { order[$0.id!]! < order[$1.id!]! }.map { ($0, token) }
+        }
+    }
+
+    /// Records a batch's outcomes in one transaction.
+    private func record(_ outcomes: [Outcome], now: Date) async throws {
+        guard !outcomes.isEmpty else { return }
         try await db.writeTransaction { db in
+            for outcome in outcomes { try await record(outcome.result, message: outcome.message, token: outcome.token, notice: outcome.notice, now: now, on: db) }
+        }
+    }
+
+    private func record(_ outcome: Result<String?, DeliveryError>, message: OutboxMessage, token: String, notice: NoticeRecord, now: Date,
+                        on db: any Database) async throws {
+        do {
             // Our lease may have run out and another node taken over: then its word counts, not ours.
             guard let current = try await OutboxMessage.query(on: db).filter(\.$id == message.id!).filter(\.$leaseToken == token).first(),
                   let notice = try await NoticeRecord.find(notice.id, on: db) else { return }

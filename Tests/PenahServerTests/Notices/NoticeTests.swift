@@ -283,6 +283,23 @@ struct NoticeTests {
         try await PoliceGatewayStandIn.stop(gateway)
     }
 
+    @Test("several nodes draining the outbox at once send each message once")
+    func concurrentWorkers() async throws {
+        try await Self.withGateway { app, inbox, _ in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.caller(.lawyer)
+            for _ in 0..<24 { #expect(try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "routine"]).status == .created) }
+            let tried = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<3 { group.addTask { try await app.noticeDelivery().runOnce(limit: 100, batch: 5) } }
+                return try await group.reduce(0, +)
+            }
+            #expect(tried == 24, "no message claimed twice")
+            let posts = await inbox.posts, received = await inbox.received.count
+            #expect(posts == 24 && received == 24)
+            #expect(try await NoticeRecord.query(on: app.db).filter(\.$statusCode == NoticeStatus.sent.rawValue).count() == 24)
+        }
+    }
+
     @Test("notices of one case created at once are numbered one after another")
     func concurrentNumbers() async throws {
         try await withPenah { app in
