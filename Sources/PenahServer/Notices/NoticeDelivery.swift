@@ -2,6 +2,8 @@ import Fluent
 import Foundation
 import Logging
 import PenahDomain
+import SQLKit
+import FluentSQLiteDriver
 
 /// Sends what the outbox holds. Each pass claims due messages one at a time — urgent first, then the
 /// oldest — by writing a lease with a fresh claim token in a single conditional UPDATE; only the
@@ -76,11 +78,7 @@ struct NoticeDelivery: Sendable {
         let channels = Array(adapters.keys)
         let lease = nowMs + Int64(policy.leaseMilliseconds)
         return try await db.writeTransaction { db in
-            let candidates = try await OutboxMessage.query(on: db)
-                .filter(\.$channelCode ~~ channels)
-                .filter(\.$statusCode == OutboxState.pending).filter(\.$nextAttemptMs <= nowMs)
-                .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
-                .sort(\.$priority).sort(\.$createdMs).limit(count).all()
+            let candidates = try await Self.due(channels: channels, nowMs: nowMs, count: count, on: db)
             for candidate in candidates {
                 try await OutboxMessage.query(on: db)
                     .filter(\.$id == candidate.id!).filter(\.$statusCode == OutboxState.pending).filter(\.$attempts == candidate.attempts)
@@ -94,6 +92,28 @@ struct NoticeDelivery: Sendable {
             let order = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1.id!, $0) })
             return claimed.sorted { order[$0.id!]! < order[$1.id!]! }.map { ($0, token) }
         }
+    }
+
+    /// Due messages, urgent first, then the oldest. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets
+    /// several nodes take different messages at once instead of queueing for the same rows;
+    /// SQLite's writers are serialised anyway.
+    static func due(channels: [String], nowMs: Int64, count: Int, on db: any Database) async throws -> [OutboxMessage] {
+        let query = OutboxMessage.query(on: db)
+            .filter(\.$channelCode ~~ channels)
+            .filter(\.$statusCode == OutboxState.pending).filter(\.$nextAttemptMs <= nowMs)
+            .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
+        if db is any SQLiteDatabase { return try await query.sort(\.$priority).sort(\.$createdMs).limit(count).all() }
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT id FROM outbox_messages
+            WHERE channel IN (\(binds: channels)) AND status = \(bind: OutboxState.pending) AND next_attempt_ms <= \(bind: nowMs)
+              AND (lease_until_ms IS NULL OR lease_until_ms < \(bind: nowMs))
+            ORDER BY priority, created_ms LIMIT \(bind: count) FOR UPDATE SKIP LOCKED
+            """).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        guard !ids.isEmpty else { return [] }
+        let found = try await OutboxMessage.query(on: db).filter(\.$id ~~ ids).all()
+        let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return found.sorted { order[$0.id!]! < order[$1.id!]! }
     }
 
     /// Records a batch's outcomes in one transaction.
