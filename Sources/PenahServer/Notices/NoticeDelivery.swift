@@ -29,7 +29,7 @@ struct NoticeDelivery: Sendable {
     /// the batch's outcomes in one transaction; returns how many it tried. A crash between a send and
     /// its record only means the message is sent again after its lease — harmless to the receiver.
     @discardableResult
-    func runOnce(limit: Int = 50, batch: Int = 16, now: @Sendable () -> Date = Date.init) async throws -> Int {
+    func runOnce(limit: Int = 64, batch: Int = 32, now: @Sendable () -> Date = Date.init) async throws -> Int {
         guard !adapters.isEmpty else { return 0 }
         var tried = 0
         while tried < limit {
@@ -120,17 +120,28 @@ struct NoticeDelivery: Sendable {
     private func record(_ outcomes: [Outcome], now: Date) async throws {
         guard !outcomes.isEmpty else { return }
         try await db.writeTransaction { db in
-            for outcome in outcomes { try await record(outcome.result, message: outcome.message, token: outcome.token, notice: outcome.notice, now: now, on: db) }
+            var events: [(action: String, caseID: UUID)] = []
+            for outcome in outcomes {
+                if let event = try await record(outcome.result, message: outcome.message, token: outcome.token, notice: outcome.notice, now: now, on: db) {
+                    events.append(event)
+                }
+            }
+            // Audit last: the chain head stays locked only from here to the commit, so other nodes'
+            // record transactions overlap with this one's other writes.
+            for event in events {
+                try await AuditLog.append(on: db, actor: .system("delivery"), action: event.action, recordType: "case", recordID: event.caseID.uuidString)
+            }
         }
     }
 
+    /// Applies one outcome; returns the audit event it calls for.
     private func record(_ outcome: Result<String?, DeliveryError>, message: OutboxMessage, token: String, notice: NoticeRecord, now: Date,
-                        on db: any Database) async throws {
+                        on db: any Database) async throws -> (action: String, caseID: UUID)? {
+        var event: (action: String, caseID: UUID)?
         do {
             // Our lease may have run out and another node taken over: then its word counts, not ours.
             guard let current = try await OutboxMessage.query(on: db).filter(\.$id == message.id!).filter(\.$leaseToken == token).first(),
-                  let notice = try await NoticeRecord.find(notice.id, on: db) else { return }
-            let actor = AuditActor.system("delivery")
+                  let notice = try await NoticeRecord.find(notice.id, on: db) else { return nil }
             switch outcome {
             case .success(let reference):
                 current.statusCode = OutboxState.done
@@ -139,14 +150,14 @@ struct NoticeDelivery: Sendable {
                 if current.channelCode == DeliveryRoute.esdas.rawValue {
                     notice.outgoingNumber = reference
                     try await notice.save(on: db)
-                    try await AuditLog.append(on: db, actor: actor, action: "notice.registered", recordType: "case", recordID: notice.caseID.uuidString)
+                    event = ("notice.registered", notice.caseID)
                 } else {
                     if notice.status.allows(.sent) {
                         notice.statusCode = NoticeStatus.sent.rawValue
                         notice.sentAt = now
                         try await notice.save(on: db)
                     }
-                    try await AuditLog.append(on: db, actor: actor, action: "notice.sent", recordType: "case", recordID: notice.caseID.uuidString)
+                    event = ("notice.sent", notice.caseID)
                 }
             case .failure(let error):
                 current.lastError = error.reason
@@ -161,7 +172,7 @@ struct NoticeDelivery: Sendable {
                         try await notice.save(on: db)
                     }
                     // The alert: supervisors see failed notices at /notices; operations see this event.
-                    try await AuditLog.append(on: db, actor: actor, action: "notice.failed.\(current.channelCode)", recordType: "case", recordID: notice.caseID.uuidString)
+                    event = ("notice.failed.\(current.channelCode)", notice.caseID)
                     logger.warning("notice delivery failed for good", metadata: ["notice": "\(notice.id!)", "channel": "\(current.channelCode)", "attempts": "\(current.attempts)"])
                 } else {
                     let wait = Backoff.delay(attempt: current.attempts, baseMilliseconds: policy.baseMilliseconds, capMilliseconds: policy.capMilliseconds)
@@ -170,6 +181,7 @@ struct NoticeDelivery: Sendable {
             }
             try await current.save(on: db)
         }
+        return event
     }
 }
 
