@@ -21,29 +21,10 @@ enum QueueBench {
     }
 }
 
-enum CaseBench {
-    static func run() async throws {
-        try await CaseProbes.run { postgresURL in
-            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
-            return (app, { try await Bench.dispose(app, dir, schema) })
-        }
-    }
-}
-
-enum NoticeBench {
-    static func run() async throws {
-        try await NoticeProbes.run { postgresURL in
-            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
-            return (app, { try await Bench.dispose(app, dir, schema) })
-        }
-    }
-}
-
-enum PlacementBench {
-    static func run() async throws {
-        try await PlacementProbes.run { postgresURL in
-            let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
-            return (app, { try await Bench.dispose(app, dir, schema) })
-        }
+extension Bench {
+    /// A fresh application for a probe, and how to throw it away (`penah-bench cases|notices|placement`).
+    static func probeApp(_ postgresURL: String?) async throws -> (Application, () async throws -> Void) {
+        let (app, dir, schema) = try await makeApp(postgresURL: postgresURL)
+        return (app, { try await dispose(app, dir, schema) })
     }
 }

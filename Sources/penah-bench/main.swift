@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PenahServer
 
 /// `penah-bench [foundation|security|queue|cases|notices|placement]` — see FoundationBench.swift and SecurityBench.swift.
 /// Build in release first so `penah` sits beside this binary: swift build -c release
@@ -13,7 +14,7 @@ let which = CommandLine.arguments.dropFirst().first ?? "all"
 if which == "foundation" || which == "all" { try await FoundationBench.run() }
 if which == "security" || which == "all" { try await SecurityBench.run() }
 if which == "queue" || which == "all" { try await QueueBench.run() }
-if which == "cases" || which == "all" { try await CaseBench.run() }
-if which == "notices" || which == "all" { try await NoticeBench.run() }
-if which == "placement" || which == "all" { try await PlacementBench.run() }
+if which == "cases" || which == "all" { try await CaseProbes.run(makeApp: Bench.probeApp) }
+if which == "notices" || which == "all" { try await NoticeProbes.run(makeApp: Bench.probeApp) }
+if which == "placement" || which == "all" { try await PlacementProbes.run(makeApp: Bench.probeApp) }
 try await Bench.client.shutdown()

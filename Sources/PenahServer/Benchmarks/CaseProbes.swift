@@ -8,16 +8,13 @@ import Vapor
 /// registration, each timed through the services the routes call (the handlers add only JSON or
 /// template encoding).
 public enum CaseProbes {
-    public static func run(makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+    public static func run(makeApp: MakeBenchApp) async throws {
         let count = Int(ProcessInfo.processInfo.environment["PENAH_BENCH_CASES"] ?? "") ?? 100_000
         print("Penah case benchmark, \(count) cases")
-        try await backend("SQLite", nil, count, makeApp)
-        if let url = ProcessInfo.processInfo.environment["PENAH_BENCH_POSTGRES_URL"] {
-            try await backend("PostgreSQL", url, count, makeApp)
-        }
+        try await ProbeSupport.onEachDatabase { name, url in try await backend(name, url, count, makeApp) }
     }
 
-    static func backend(_ name: String, _ url: String?, _ count: Int, _ makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+    static func backend(_ name: String, _ url: String?, _ count: Int, _ makeApp: MakeBenchApp) async throws {
         let (app, dispose) = try await makeApp(url)
         _ = try await DemoSeeder(db: app.db).seedUnits()
         let reception = try await StaffService(db: app.db, masterKey: app.masterKey).createStaff(
@@ -28,7 +25,7 @@ public enum CaseProbes {
         let vault = app.vault()
         let started = ContinuousClock.now
         try await DemoCases(db: app.db, vault: vault).seed(count: count)
-        print(String(format: "[%@] seeded %d cases in %.0f s", name, count, seconds(ContinuousClock.now - started)))
+        print(String(format: "[%@] seeded %d cases in %.0f s", name, count, ProbeSupport.seconds(ContinuousClock.now - started)))
 
         let list = CaseList(db: app.db, vault: vault, standards: app.settings.standards)
         let actor = AuditActor(userID: staff.userID, role: "reception", unitCode: "BAKU-1", requestID: "bench", address: "local")
@@ -39,44 +36,27 @@ public enum CaseProbes {
             .limit(200).all()
 
         var query = CaseList.Query()
-        let worklist = try await timed(200) { _ in _ = try await list.list(query, staff: staff, actor: actor) }
-        let byFIN = try await timed(fins.count) { i in
+        let worklist = try await ProbeSupport.timed(200) { _ in _ = try await list.list(query, staff: staff, actor: actor) }
+        let byFIN = try await ProbeSupport.timed(fins.count) { i in
             query.text = fins[i]
             _ = try await list.list(query, staff: staff, actor: actor)
         }
-        let byNumber = try await timed(records.count) { i in
+        let byNumber = try await ProbeSupport.timed(records.count) { i in
             query.text = records[i].number
             _ = try await list.list(query, staff: staff, actor: actor)
         }
-        let page = try await timed(records.count) { i in
+        let page = try await ProbeSupport.timed(records.count) { i in
             _ = try await CaseDetail.load(caseID: records[i].id, staff: staff, actor: actor, on: app.db, vault: vault, standards: app.settings.standards)
         }
         let registration = CaseRegistration(db: app.db, vault: vault)
-        let register = try await timed(200) { i in
+        let register = try await ProbeSupport.timed(200) { i in
             _ = try await registration.register(DemoCases.application(count + i).input, staff: staff, actor: actor)
         }
-        for (label, values) in [("worklist (50 newest in the unit)", worklist), ("search by FIN", byFIN), ("search by case number", byNumber),
-                                ("case page (open identity, audited)", page), ("register a case", register)] {
-            print(String(format: "[%@] %@: p50 %.2f ms, p95 %.2f ms (%d runs)", name, label, percentile(values, 0.5), percentile(values, 0.95), values.count))
-        }
+        ProbeSupport.report(name, [("worklist (50 newest in the unit)", worklist), ("search by FIN", byFIN), ("search by case number", byNumber),
+                                ("case page (open identity, audited)", page), ("register a case", register)])
         try await dispose()
     }
 
-    private static func timed(_ runs: Int, _ body: (Int) async throws -> Void) async throws -> [Double] {
-        var values: [Double] = []
-        for i in 0..<runs {
-            let began = ContinuousClock.now
-            try await body(i)
-            values.append(seconds(ContinuousClock.now - began) * 1000)
-        }
-        return values.sorted()
-    }
 
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 
-    private static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
-    }
 }

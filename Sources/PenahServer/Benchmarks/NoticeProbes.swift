@@ -10,15 +10,12 @@ import Vapor
 public enum NoticeProbes {
     static let secret = "benchmark secret, at least thirty-two characters"
 
-    public static func run(makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+    public static func run(makeApp: MakeBenchApp) async throws {
         print("Penah notice benchmark")
-        try await backend("SQLite", nil, makeApp)
-        if let url = ProcessInfo.processInfo.environment["PENAH_BENCH_POSTGRES_URL"] {
-            try await backend("PostgreSQL", url, makeApp)
-        }
+        try await ProbeSupport.onEachDatabase { name, url in try await backend(name, url, makeApp) }
     }
 
-    static func backend(_ name: String, _ url: String?, _ makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+    static func backend(_ name: String, _ url: String?, _ makeApp: MakeBenchApp) async throws {
         let (app, dispose) = try await makeApp(url)
         let inbox = StandInInbox()
         var (gateway, port) = try await PoliceGatewayStandIn.start(secret: secret, acknowledger: nil, port: 0, inbox: inbox)
@@ -48,7 +45,7 @@ public enum NoticeProbes {
             for _ in 0..<4 { group.addTask { while try await app.noticeDelivery().runOnce(limit: 100) > 0 {} } }
             try await group.waitForAll()
         }
-        let drained = seconds(ContinuousClock.now - start)
+        let drained = ProbeSupport.seconds(ContinuousClock.now - start)
         print(String(format: "[%@] outbox throughput: %.0f notices/s (1000 notices, 4 workers)", name, 1_000 / drained))
 
         // Latency: a worker polling as the server's does, notices created one by one.
@@ -61,7 +58,7 @@ public enum NoticeProbes {
         let rows = try await NoticeRecord.query(on: app.db).sort(\.$createdAt, .descending).limit(200).all()
         let latencies = rows.compactMap { n in n.sentAt.map { $0.timeIntervalSince(n.createdAt) * 1000 } }.sorted()
         print(String(format: "[%@] commit → sent: p50 %.0f ms, p95 %.0f ms (%d notices, worker polling every 250 ms)",
-                     name, percentile(latencies, 0.5), percentile(latencies, 0.95), latencies.count))
+                     name, ProbeSupport.percentile(latencies, 0.5), ProbeSupport.percentile(latencies, 0.95), latencies.count))
 
         // 1,000 more while the gateway restarts twice.
         let before = await inbox.received.count
@@ -81,7 +78,7 @@ public enum NoticeProbes {
         let failed = try await NoticeRecord.query(on: app.db).filter(\.$statusCode == NoticeStatus.failed.rawValue).count()
         let received = await inbox.received.count - before
         print(String(format: "[%@] 1000 created across two gateway restarts: %d received once each, %d lost, %d failed, %d repeat posts absorbed; all %d of %d sent (%.1f s)",
-                     name, received, 1_000 - received, failed, await inbox.posts - (await inbox.received.count), sent, total, seconds(ContinuousClock.now - start)))
+                     name, received, 1_000 - received, failed, await inbox.posts - (await inbox.received.count), sent, total, ProbeSupport.seconds(ContinuousClock.now - start)))
         try await PoliceGatewayStandIn.stop(gateway)
         try await dispose()
     }
@@ -119,9 +116,5 @@ public enum NoticeProbes {
         }
     }
 
-    private static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
-    private static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
-    }
 }

@@ -7,16 +7,13 @@ import Vapor
 /// the SXA inbox, one request with its fitting shelters, an approval, and the capacity query,
 /// timed through the services the routes call.
 public enum PlacementProbes {
-    public static func run(makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+    public static func run(makeApp: MakeBenchApp) async throws {
         let count = Int(ProcessInfo.processInfo.environment["PENAH_BENCH_REQUESTS"] ?? "") ?? 10_000
         print("Penah placement benchmark, \(count) requests, 50 shelters")
-        try await backend("SQLite", nil, count, makeApp)
-        if let url = ProcessInfo.processInfo.environment["PENAH_BENCH_POSTGRES_URL"] {
-            try await backend("PostgreSQL", url, count, makeApp)
-        }
+        try await ProbeSupport.onEachDatabase { name, url in try await backend(name, url, count, makeApp) }
     }
 
-    static func backend(_ name: String, _ url: String?, _ count: Int, _ makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+    static func backend(_ name: String, _ url: String?, _ count: Int, _ makeApp: MakeBenchApp) async throws {
         let (app, dispose) = try await makeApp(url)
         _ = try await DemoSeeder(db: app.db).seedUnits()
         let units = UnitService(db: app.db)
@@ -31,22 +28,20 @@ public enum PlacementProbes {
         let actor = AuditActor(userID: sxa.userID, role: "sxaOfficer", unitCode: "SXA", requestID: "bench", address: "local")
         let started = ContinuousClock.now
         let ids = try await seedRequests(app, count: count, registrar: sxa.userID)
-        print(String(format: "[%@] seeded %d requests in %.0f s", name, count, seconds(ContinuousClock.now - started)))
+        print(String(format: "[%@] seeded %d requests in %.0f s", name, count, ProbeSupport.seconds(ContinuousClock.now - started)))
 
         let inbox = SXAInbox(db: app.db)
-        let inboxTimes = try await timed(200) { _ in _ = try await inbox.list(status: nil, limit: 50) }
-        let itemTimes = try await timed(200) { i in _ = try await inbox.item(ids[i]) }
+        let inboxTimes = try await ProbeSupport.timed(200) { _ in _ = try await inbox.list(status: nil, limit: 50) }
+        let itemTimes = try await ProbeSupport.timed(200) { i in _ = try await inbox.item(ids[i]) }
         let shelters = try await Unit.query(on: app.db).filter(\.$kindCode == UnitKind.shelter.rawValue).all()
         let decisions = SXADecisions(db: app.db, vault: app.vault(), settings: app.settings)
-        let decideTimes = try await timed(200) { i in
+        let decideTimes = try await ProbeSupport.timed(min(200, max(0, ids.count - 200))) { i in
             _ = try await decisions.decide(.init(decision: "approved", shelterId: shelters[i % shelters.count].id), requestID: ids[200 + i], staff: sxa, actor: actor)
         }
         let registry = ShelterRegistry(db: app.db)
-        let capacityTimes = try await timed(500) { i in _ = try await registry.entry(shelters[i % shelters.count]) }
-        for (label, values) in [("inbox (50 most due)", inboxTimes), ("one request with fitting shelters", itemTimes),
-                                ("approve (hold a place, issue a code)", decideTimes), ("capacity of one shelter", capacityTimes)] {
-            print(String(format: "[%@] %@: p50 %.2f ms, p95 %.2f ms (%d runs)", name, label, percentile(values, 0.5), percentile(values, 0.95), values.count))
-        }
+        let capacityTimes = try await ProbeSupport.timed(500) { i in _ = try await registry.entry(shelters[i % shelters.count]) }
+        ProbeSupport.report(name, [("inbox (50 most due)", inboxTimes), ("one request with fitting shelters", itemTimes),
+                                ("approve (hold a place, issue a code)", decideTimes), ("capacity of one shelter", capacityTimes)])
         try await dispose()
     }
 
@@ -77,19 +72,6 @@ public enum PlacementProbes {
         return ids
     }
 
-    private static func timed(_ runs: Int, _ body: (Int) async throws -> Void) async throws -> [Double] {
-        var values: [Double] = []
-        for i in 0..<runs {
-            let began = ContinuousClock.now
-            try await body(i)
-            values.append(seconds(ContinuousClock.now - began) * 1000)
-        }
-        return values.sorted()
-    }
 
-    private static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
-    private static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
-    }
 }
