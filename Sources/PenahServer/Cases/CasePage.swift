@@ -75,6 +75,19 @@ struct CasePage {
         try await render(req, problems: [])
     }
 
+    /// Runs a form posted from the case page: back to the case when it succeeds; field problems
+    /// re-render the page with them listed (422).
+    static func afterForm(_ req: Request, caseID: UUID?, sectionInput: AssessmentInput? = nil,
+                          _ action: () async throws -> Void) async throws -> Response {
+        do {
+            try await action()
+            return req.redirect(to: "/cases/\(caseID?.uuidString ?? "")", redirectType: .normal)
+        } catch let validation as ValidationProblems {
+            return try await render(req, problems: validation.problems, sectionInput: sectionInput, caseID: caseID)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
     static func render(_ req: Request, problems: [FieldProblem], sectionInput: AssessmentInput? = nil, caseID: UUID? = nil) async throws -> View {
         let staff = try req.requireStaff()
         let detail = try await CaseDetail.load(caseID: caseID ?? req.parameters.get("caseID", as: UUID.self), staff: staff, actor: req.auditActor,

@@ -23,19 +23,8 @@ struct CasePages: RouteCollection {
         one.get("print", ":document", use: CasePrint.render).access(.action(.readCase))
     }
 
-    private func backToCase(_ req: Request) -> Response {
-        req.redirect(to: "/cases/\(req.parameters.get("caseID") ?? "")", redirectType: .normal)
-    }
-
-    /// Runs a form action; field problems come back as the case page with them listed (422).
     private func perform(_ req: Request, sectionInput: AssessmentInput? = nil, _ action: () async throws -> Void) async throws -> Response {
-        do {
-            try await action()
-            return backToCase(req)
-        } catch let validation as ValidationProblems {
-            return try await CasePage.render(req, problems: validation.problems, sectionInput: sectionInput)
-                .encodeResponse(status: .unprocessableEntity, for: req)
-        }
+        try await CasePage.afterForm(req, caseID: req.parameters.get("caseID", as: UUID.self), sectionInput: sectionInput, action)
     }
 
     @Sendable func upload(_ req: Request) async throws -> Response {

@@ -103,6 +103,7 @@ struct NoticeDelivery: Sendable {
             .filter(\.$statusCode == OutboxState.pending).filter(\.$nextAttemptMs <= nowMs)
             .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
         if db is any SQLiteDatabase { return try await query.sort(\.$priority).sort(\.$createdMs).limit(count).all() }
+        // Raw SQL because Fluent cannot say FOR UPDATE SKIP LOCKED; every value is bound.
         let rows = try await (db as! any SQLDatabase).raw("""
             SELECT id FROM outbox_messages
             WHERE channel IN (\(binds: channels)) AND status = \(bind: OutboxState.pending) AND next_attempt_ms <= \(bind: nowMs)

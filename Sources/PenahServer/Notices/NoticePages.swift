@@ -17,14 +17,8 @@ struct NoticePages: RouteCollection {
         notices.get(":noticeID", "letter", use: NoticeLetter.render).access(.action(.readNotice))
     }
 
-    /// Runs a form action and returns to the case; field problems re-render the case page (422).
     private func perform(_ req: Request, caseID: UUID?, _ action: () async throws -> Void) async throws -> Response {
-        do {
-            try await action()
-            return req.redirect(to: "/cases/\(caseID?.uuidString ?? "")", redirectType: .normal)
-        } catch let validation as ValidationProblems {
-            return try await CasePage.render(req, problems: validation.problems, caseID: caseID).encodeResponse(status: .unprocessableEntity, for: req)
-        }
+        try await CasePage.afterForm(req, caseID: caseID, action)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {

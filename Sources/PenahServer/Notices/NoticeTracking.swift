@@ -22,10 +22,7 @@ struct NoticeTracking {
 
         func receivedDate() throws -> Date? {
             guard let receivedAt else { return nil }
-            let plain = ISO8601DateFormatter()
-            let fractional = ISO8601DateFormatter()
-            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            guard let date = plain.date(from: receivedAt) ?? fractional.date(from: receivedAt) else {
+            guard let date = RFC3339.parse(receivedAt) else {
                 throw ValidationProblems([.init(field: "receivedAt", code: "invalidValue")])
             }
             return date

@@ -164,7 +164,7 @@ struct PlacementAPI: RouteCollection {
 
     @Sendable func extend(_ req: Request) async throws -> StayView {
         let input = try req.decodeJSON(Extension.self)
-        guard let until = PlacementService.Input.parseTime(input.until) ?? RegistrationRules.parseBirthDate(input.until) else {
+        guard let until = RFC3339.parse(input.until) ?? RegistrationRules.parseBirthDate(input.until) else {
             throw ValidationProblems([.init(field: "until", code: "invalidValue")])
         }
         return StayView(try await req.shelterDoor.extend(until: until, stayID: req.parameters.get("stayID", as: UUID.self),

@@ -101,12 +101,7 @@ struct PlacementPages: RouteCollection {
     // MARK: DOST, on the case page
 
     private func backToCase(_ req: Request, _ action: () async throws -> Void) async throws -> Response {
-        do {
-            try await action()
-            return req.redirect(to: "/cases/\(req.parameters.get("caseID") ?? "")", redirectType: .normal)
-        } catch let validation as ValidationProblems {
-            return try await CasePage.render(req, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
-        }
+        try await CasePage.afterForm(req, caseID: req.parameters.get("caseID", as: UUID.self), action)
     }
 
     @Sendable func submit(_ req: Request) async throws -> Response {

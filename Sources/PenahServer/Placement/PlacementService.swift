@@ -29,15 +29,8 @@ struct PlacementService {
             if (avoidRegions ?? []).count > 10 || (avoidRegions ?? []).contains(where: { $0.count > 60 }) {
                 found.append(.init(field: "avoidRegions", code: "invalidValue"))
             }
-            if let earliestAdmission, Self.parseTime(earliestAdmission) == nil { found.append(.init(field: "earliestAdmission", code: "invalidValue")) }
+            if let earliestAdmission, RFC3339.parse(earliestAdmission) == nil { found.append(.init(field: "earliestAdmission", code: "invalidValue")) }
             return found
-        }
-
-        static func parseTime(_ text: String) -> Date? {
-            let plain = ISO8601DateFormatter()
-            let fractional = ISO8601DateFormatter()
-            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return plain.date(from: text) ?? fractional.date(from: text)
         }
     }
 
@@ -71,7 +64,7 @@ struct PlacementService {
         request.interpreterNeeded = input.interpreterNeeded ?? record.interpreterNeeded
         request.accessibility = Accessibility.store(input.accessibilityNeeds ?? [])
         request.urgency = NoticeUrgency.effective(asked: input.urgency, risk: RiskLevel(rawValue: decision.riskLevel)).rawValue
-        request.earliestAdmission = input.earliestAdmission.flatMap(Input.parseTime)
+        request.earliestAdmission = input.earliestAdmission.flatMap(RFC3339.parse)
         request.avoidRegions = (input.avoidRegions ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ",", with: " ") }
             .filter { !$0.isEmpty }.joined(separator: ",")
         request.statusCode = PlacementStatus.submitted.rawValue

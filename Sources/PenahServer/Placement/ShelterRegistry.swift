@@ -109,6 +109,7 @@ import FluentSQLiteDriver
 enum RowLock {
     static func hold(_ table: String, column: String = "id", id: UUID, on db: any Database) async throws {
         guard !(db is any SQLiteDatabase) else { return }
+        // Raw SQL because Fluent cannot lock rows; identifiers are ours, the id is bound.
         try await (db as! any SQLDatabase).raw("SELECT 1 FROM \(ident: table) WHERE \(ident: column) = \(bind: id) FOR UPDATE").run()
     }
 }

@@ -26,11 +26,7 @@ public struct NoticeSettings: Sendable, Equatable {
     static func load(_ value: (String) -> String?, environment: [String: String] = [:]) throws -> NoticeSettings {
         var settings = NoticeSettings()
         func number(_ name: String, _ range: ClosedRange<Int>, _ keyPath: WritableKeyPath<NoticeSettings, Int>) throws {
-            guard let raw = value(name) else { return }
-            guard let parsed = Int(raw), range.contains(parsed) else {
-                throw SettingsError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            settings[keyPath: keyPath] = parsed
+            if let parsed = try wholeNumber(name, in: range, value) { settings[keyPath: keyPath] = parsed }
         }
         try number("PENAH_NOTICE_MAX_ATTEMPTS", 1...100, \.maxAttempts)
         try number("PENAH_NOTICE_RETRY_BASE_MS", 1...600_000, \.retryBaseMilliseconds)

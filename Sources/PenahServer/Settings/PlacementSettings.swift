@@ -8,11 +8,7 @@ public struct PlacementSettings: Sendable, Equatable {
     static func load(_ value: (String) -> String?) throws -> PlacementSettings {
         var settings = PlacementSettings()
         func number(_ name: String, _ range: ClosedRange<Int>, _ keyPath: WritableKeyPath<PlacementSettings, Int>) throws {
-            guard let raw = value(name) else { return }
-            guard let parsed = Int(raw), range.contains(parsed) else {
-                throw SettingsError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            settings[keyPath: keyPath] = parsed
+            if let parsed = try wholeNumber(name, in: range, value) { settings[keyPath: keyPath] = parsed }
         }
         try number("PENAH_ADMISSION_CODE_HOURS", 1...168, \.admissionCodeHours)
         try number("PENAH_STAY_DAYS", 1...730, \.stayDays)

@@ -94,6 +94,15 @@ public struct Settings: Sendable {
     }
 }
 
+/// A whole number from the environment within its range, or the error that names the variable.
+func wholeNumber(_ name: String, in range: ClosedRange<Int>, _ value: (String) -> String?) throws -> Int? {
+    guard let raw = value(name) else { return nil }
+    guard let parsed = Int(raw), range.contains(parsed) else {
+        throw SettingsError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return parsed
+}
+
 /// A configuration value Penah cannot run with.
 public struct SettingsError: Error, CustomStringConvertible {
     public let variable: String
