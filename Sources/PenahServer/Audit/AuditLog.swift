@@ -4,6 +4,12 @@ import Foundation
 import SQLKit
 import Vapor
 
+/// A programming error: an audit event appended outside a write transaction.
+struct AuditOutsideTransaction: Error, CustomStringConvertible {
+    let action: String
+    var description: String { "audit event \(action) appended outside a write transaction" }
+}
+
 /// Who is acting, as the audit records it.
 struct AuditActor: Sendable {
     var userID: UUID?
@@ -29,6 +35,9 @@ enum AuditLog {
 
     static func append(on db: any Database, actor: AuditActor, action: String, recordType: String,
                        recordID: String?, outcome: String = "ok", at date: Date = Date()) async throws {
+        // Outside a transaction the head's read and replacement could interleave with another
+        // writer's and fork the chain; and the event must commit with the change it records.
+        guard db.isWriting else { throw AuditOutsideTransaction(action: action) }
         let sql = db as! any SQLDatabase
         let chain = actor.unitCode
         // UPDATE first: it takes the row's write lock before anything is read (no lock upgrade).

@@ -5,12 +5,13 @@ import PostgresNIO
 import Vapor
 
 enum DatabaseSetup {
-    /// Registers the database named by the settings. `searchPath` lets tests give each run its own
-    /// PostgreSQL schema.
+    /// Registers the database named by the settings, with its write combiner. `searchPath` lets
+    /// tests give each run its own PostgreSQL schema.
     static func register(_ settings: Settings, on app: Application, searchPath: [String]? = nil) throws {
         switch settings.database {
         case .sqlite(let path):
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            app.databases.use(CombinedWrites(inner: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make()),
+                              as: .sqlite)
         case .postgres(let url):
             var configuration: SQLPostgresConfiguration
             do {
@@ -20,8 +21,9 @@ enum DatabaseSetup {
             }
             configuration.searchPath = searchPath
             app.storage[PostgresConnectionKey.self] = (configuration.coreConfiguration, searchPath?.first)
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: settings.databasePoolSize,
-                                        sqlLogLevel: .trace), as: .psql)
+            let postgres = DatabaseConfigurationFactory.postgres(configuration: configuration,
+                                                                 maxConnectionsPerEventLoop: settings.databasePoolSize, sqlLogLevel: .trace)
+            app.databases.use(CombinedWrites(inner: postgres.make()), as: .psql)
         }
     }
 

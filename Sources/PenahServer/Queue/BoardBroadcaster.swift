@@ -20,16 +20,16 @@ final class BoardBroadcaster: Sendable {
 
     init(relay: BoardRelay? = nil) { self.relay = relay }
 
-    /// Announces a committed call. Failing to announce never fails the call itself: the board
-    /// catches up on its next reload.
-    func announce(unitCode: String, ticket: Ticket, db: any Database) async {
-        guard let desk = ticket.desk, let calledAt = ticket.calledAt else { return }
+    /// Announces a call from inside the transaction that records it. On PostgreSQL the `NOTIFY` is
+    /// part of that transaction: it is sent when, and only if, the call commits, and it needs no
+    /// connection of its own. Without a relay (SQLite, one node) it returns the event for the
+    /// caller to `publish` after the commit.
+    func announce(unitCode: String, ticket: Ticket, within db: any Database) async throws -> Event? {
+        guard let desk = ticket.desk, let calledAt = ticket.calledAt else { return nil }
         let event = Event(number: ticket.label, desk: desk, calledAt: calledAt)
-        if let relay, let sql = db as? any SQLDatabase {
-            do { try await relay.notify(on: sql, unitCode: unitCode, event: event) } catch { publish(unitCode: unitCode, event: event) }
-        } else {
-            publish(unitCode: unitCode, event: event)
-        }
+        guard let relay, let sql = db as? any SQLDatabase else { return event }
+        try await relay.notify(on: sql, unitCode: unitCode, event: event)
+        return nil
     }
 
     func publish(unitCode: String, event: Event) {

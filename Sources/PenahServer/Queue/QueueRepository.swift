@@ -8,7 +8,7 @@ import SQLKit
 ///
 /// - PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` picks a ticket no other transaction holds, so
 ///   concurrent desks take different tickets without waiting on each other.
-/// - SQLite: the caller's transaction is `BEGIN IMMEDIATE` (see `writeTransaction`), which
+/// - SQLite: the caller's transaction is `BEGIN IMMEDIATE` (see `WriteCombiner`), which
 ///   serialises writers, so the first waiting ticket is the caller's alone.
 /// Both then update conditionally (`AND status = 'waiting'`), and the update must touch one row.
 struct QueueRepository {

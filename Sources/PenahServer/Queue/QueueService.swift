@@ -59,13 +59,13 @@ struct QueueService {
     func callNext(unit: Unit, desk: Int, actor: AuditActor, now: Date = Date()) async throws -> Ticket? {
         guard (1...unit.desks).contains(desk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
         let unitID = try unit.requireID()
-        let ticket: Ticket? = try await db.writeTransaction { db in
+        let (ticket, event): (Ticket?, BoardBroadcaster.Event?) = try await db.writeTransaction { [board] db in
             guard let id = try await QueueRepository(db: db).claimNext(unitID: unitID, day: BakuFormat.dayKey(now), desk: desk, now: now),
-                  let ticket = try await Ticket.find(id, on: db) else { return nil }
+                  let ticket = try await Ticket.find(id, on: db) else { return (nil, nil) }
             try await AuditLog.append(on: db, actor: actor, action: "queue.call", recordType: "ticket", recordID: id.uuidString)
-            return ticket
+            return (ticket, try await board.announce(unitCode: unit.code, ticket: ticket, within: db))
         }
-        if let ticket { await board.announce(unitCode: unit.code, ticket: ticket, db: db) }
+        if let event { board.publish(unitCode: unit.code, event: event) }
         return ticket
     }
 
@@ -78,7 +78,7 @@ struct QueueService {
             guard let newDesk else { throw ValidationProblems([.init(field: "desk", code: "required")]) }
             guard (1...unit.desks).contains(newDesk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
         }
-        let ticket: Ticket = try await db.writeTransaction { db in
+        let (ticket, event): (Ticket, BoardBroadcaster.Event?) = try await db.writeTransaction { [board] db in
             guard let ticket = try await Ticket.find(ticketID, on: db), ticket.$unit.id == unit.id else { throw Abort(.notFound) }
             guard let next = transition.apply(to: ticket.status) else { throw Abort(.conflict) }
             ticket.statusCode = next.rawValue
@@ -91,9 +91,10 @@ struct QueueService {
             try await ticket.update(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "queue.\(transition.rawValue)", recordType: "ticket",
                                       recordID: ticketID.uuidString)
-            return ticket
+            let announced = transition == .recall || transition == .transfer
+            return (ticket, announced ? try await board.announce(unitCode: unit.code, ticket: ticket, within: db) : nil)
         }
-        if transition == .recall || transition == .transfer { await board.announce(unitCode: unit.code, ticket: ticket, db: db) }
+        if let event { board.publish(unitCode: unit.code, event: event) }
         return ticket
     }
 

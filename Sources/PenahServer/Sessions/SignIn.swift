@@ -12,7 +12,7 @@ struct SignIn {
     let masterKey: MasterKey
     let hasher: any PasswordHashing
 
-    enum Outcome {
+    enum Outcome: Sendable {
         case success(StaffUser)
         case denied
         case throttled(retryAfter: Int)
@@ -20,26 +20,31 @@ struct SignIn {
 
     func attempt(username raw: String, password: String, otp: String, request: RequestFacts) async throws -> Outcome {
         let username = StaffService.normalisedUsername(String(raw.prefix(128)))
-        let throttle = LoginThrottle(db: db)
-        if let wait = try await throttle.retryAfter(username: username, address: request.address) {
-            try await audit(nil, outcome: "throttled", request)
+        if let wait = try await LoginThrottle(db: db).retryAfter(username: username, address: request.address) {
+            try await db.writeTransaction { db in try await on(db).audit(nil, outcome: "throttled", request) }
             return .throttled(retryAfter: wait)
         }
         let user = try await StaffUser.query(on: db).filter(\.$username == username).with(\.$unit).first()
         let candidate = user.flatMap { $0.active && !$0.isService && $0.enrolledAt != nil ? $0 : nil }
+        // bcrypt before the transaction: it takes a quarter of a second and holds no lock.
         let passwordOK = try await hasher.verify(String(password.prefix(PasswordPolicy.maximumLength * 4)),
                                                  created: candidate?.passwordHash ?? hasher.dummyHash)
-        var ok = false
-        if passwordOK, let candidate { ok = try await secondFactor(otp, for: candidate) }
-        if ok, let candidate {
-            try await throttle.recordSuccess(username: username, address: request.address)
-            try await audit(candidate, outcome: "ok", request)
-            return .success(candidate)
+        // The code's consumption, the throttle's count and the audit event commit together.
+        return try await db.writeTransaction { db in
+            let signIn = on(db)
+            let throttle = LoginThrottle(db: db)
+            if passwordOK, let candidate, try await signIn.secondFactor(otp, for: candidate) {
+                try await throttle.recordSuccess(username: username, address: request.address)
+                try await signIn.audit(candidate, outcome: "ok", request)
+                return .success(candidate)
+            }
+            try await throttle.recordFailure(username: username, address: request.address)
+            try await signIn.audit(user, outcome: "denied", request)
+            return .denied
         }
-        try await throttle.recordFailure(username: username, address: request.address)
-        try await audit(user, outcome: "denied", request)
-        return .denied
     }
+
+    private func on(_ db: any Database) -> SignIn { SignIn(db: db, masterKey: masterKey, hasher: hasher) }
 
     /// A current TOTP code not used before, or an unused recovery code. Either is consumed with a
     /// conditional update, so two simultaneous sign-ins cannot both use it.
