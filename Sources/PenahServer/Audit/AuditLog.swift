@@ -33,18 +33,77 @@ struct AuditActor: Sendable {
 enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
+    /// Records one event as part of the caller's write transaction. Inside a group commit it is
+    /// chained and stored with the batch's other events just before the COMMIT (see
+    /// `WriteCombiner`), so the chain heads are locked only for that moment; a unit rolled back to
+    /// its savepoint takes its events with it.
     static func append(on db: any Database, actor: AuditActor, action: String, recordType: String,
                        recordID: String?, outcome: String = "ok", at date: Date = Date()) async throws {
+        let draft = Draft(actor: actor, action: action, recordType: recordType, recordID: recordID, outcome: outcome,
+                          occurredMs: Int64((date.timeIntervalSince1970 * 1000).rounded()))
+        if let batch = WriteCombiner.currentBatch { return batch.defer(draft) }
         // Outside a transaction the head's read and replacement could interleave with another
         // writer's and fork the chain; and the event must commit with the change it records.
-        guard db.isWriting else { throw AuditOutsideTransaction(action: action) }
+        guard db.inTransaction else { throw AuditOutsideTransaction(action: action) }
+        try await write([draft], on: db)
+    }
+
+    /// An event before it has its place in a chain.
+    struct Draft: Sendable {
+        let actor: AuditActor
+        let action: String
+        let recordType: String
+        let recordID: String?
+        let outcome: String
+        let occurredMs: Int64
+        var chain: String { actor.unitCode }
+    }
+
+    private static let columns = ["id", "chain", "seq", "occurred_ms", "actor_id", "actor_role", "unit_code", "action",
+                                  "record_type", "record_id", "outcome", "request_id", "address", "prev_hash", "hash"]
+
+    /// Chains and stores events in the caller's transaction, in their order: per chain one head
+    /// update that takes the row lock and reserves the sequence numbers, the rows in a few
+    /// multi-row inserts, and one head update for the new hash.
+    static func write(_ drafts: [Draft], on db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        let chain = actor.unitCode
-        // UPDATE first: it takes the row's write lock before anything is read (no lock upgrade).
-        // The first event of a unit creates the head; a concurrent creator makes that a no-op.
+        let byChain = Dictionary(grouping: drafts, by: \.chain)
+        // A fixed order: two nodes writing to the same chains cannot deadlock on their heads.
+        for chain in byChain.keys.sorted() {
+            let events = byChain[chain]!
+            var (seq, prev) = try await reserve(events.count, in: chain, sql)
+            var rows: [[any SQLExpression]] = []
+            for draft in events {
+                seq += 1
+                let actor = draft.actor
+                let hash = hash(prev: prev, canonical: AuditEvent.canonical(
+                    seq: seq, chain: chain, occurredMs: draft.occurredMs, actorID: actor.userID, actorRole: actor.role,
+                    unitCode: actor.unitCode, action: draft.action, recordType: draft.recordType, recordID: draft.recordID,
+                    outcome: draft.outcome, requestID: actor.requestID, address: actor.address))
+                rows.append([SQLBind(UUID()), SQLBind(chain), SQLBind(seq), SQLBind(draft.occurredMs), SQLBind(actor.userID),
+                             SQLBind(actor.role), SQLBind(actor.unitCode), SQLBind(draft.action), SQLBind(draft.recordType),
+                             SQLBind(draft.recordID), SQLBind(draft.outcome), SQLBind(actor.requestID), SQLBind(actor.address),
+                             SQLBind(prev), SQLBind(hash)])
+                prev = hash
+            }
+            // SQLKit rather than Fluent models: saving a model cost ten times the statement itself.
+            // Chunks keep each insert under the databases' limits on bound values.
+            for start in stride(from: 0, to: rows.count, by: 500) {
+                try await sql.insert(into: AuditEvent.schema).columns(columns)
+                    .rows(Array(rows[start..<min(start + 500, rows.count)])).run()
+            }
+            try await sql.update(AuditChainHead.schema).set("hash", to: SQLBind(prev))
+                .where("chain", .equal, SQLBind(chain)).run()
+        }
+    }
+
+    /// Takes `count` sequence numbers of the chain: the last one before them and its hash.
+    /// UPDATE first: it takes the row's write lock before anything is read (no lock upgrade). The
+    /// first event of a unit creates the head; a concurrent creator makes that a no-op.
+    private static func reserve(_ count: Int, in chain: String, _ sql: any SQLDatabase) async throws -> (Int, String) {
         func advance() async throws -> (any SQLRow)? {
-            // Raw SQL because Fluent has no UPDATE … RETURNING; the value is bound, never spliced.
-            try await sql.raw("UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = \(bind: chain) RETURNING seq, hash").first()
+            // Raw SQL because Fluent has no UPDATE … RETURNING; the values are bound, never spliced.
+            try await sql.raw("UPDATE audit_chain_heads SET seq = seq + \(bind: count) WHERE chain = \(bind: chain) RETURNING seq, hash").first()
         }
         var advanced = try await advance()
         if advanced == nil {
@@ -54,28 +113,7 @@ enum AuditLog {
             advanced = try await advance()
         }
         guard let head = advanced else { throw Abort(.internalServerError) }
-        let seq = try head.decode(column: "seq", as: Int.self)
-        let prevHash = try head.decode(column: "hash", as: String.self)
-
-        let event = AuditEvent()
-        event.id = UUID()
-        event.chain = chain
-        event.seq = seq
-        event.occurredMs = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        event.actorID = actor.userID
-        event.actorRole = actor.role
-        event.unitCode = actor.unitCode
-        event.action = action
-        event.recordType = recordType
-        event.recordID = recordID
-        event.outcome = outcome
-        event.requestID = actor.requestID
-        event.address = actor.address
-        event.prevHash = prevHash
-        event.hash = hash(prev: prevHash, event: event)
-        try await event.create(on: db)
-        try await sql.update(AuditChainHead.schema).set("hash", to: SQLBind(event.hash))
-            .where("chain", .equal, SQLBind(chain)).run()
+        return (try head.decode(column: "seq", as: Int.self) - count, try head.decode(column: "hash", as: String.self))
     }
 
     static func hash(prev: String, event: AuditEvent) -> String {

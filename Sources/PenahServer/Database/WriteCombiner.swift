@@ -18,9 +18,24 @@ import SQLKit
 /// (see `CombinedWrites`); several server nodes each have their own and PostgreSQL's locks order
 /// their batches.
 final class WriteCombiner: Sendable {
-    /// The connection of the batch being run, for nested `writeTransaction` calls: they become
-    /// part of the enclosing unit, as Fluent's nested transactions do.
-    @TaskLocal static var batchConnection: (any Database)?
+    /// The batch being run. Nested `writeTransaction` calls join the enclosing unit on its
+    /// connection, as Fluent's nested transactions do; audit events wait in it for the COMMIT.
+    @TaskLocal static var currentBatch: Batch?
+
+    /// One database transaction's worth of units, and their audit events. The events are chained
+    /// and stored last, just before the COMMIT, so the chain heads are locked only briefly.
+    final class Batch: Sendable {
+        let connection: any Database
+        private let audit = NIOLockedValueBox<[AuditLog.Draft]>([])
+
+        init(connection: any Database) { self.connection = connection }
+
+        func `defer`(_ draft: AuditLog.Draft) { audit.withLockedValue { $0.append(draft) } }
+        var auditMark: Int { audit.withLockedValue { $0.count } }
+        /// A unit rolled back to its savepoint takes its events with it.
+        func dropAudit(after mark: Int) { audit.withLockedValue { $0.removeSubrange(mark...) } }
+        func writeAudit() async throws { try await AuditLog.write(audit.withLockedValue { $0 }, on: connection) }
+    }
 
     /// Enough to amortise a flush; small enough that no caller waits behind a long queue.
     static let maximumBatch = 64
@@ -85,20 +100,26 @@ final class WriteCombiner: Sendable {
         do {
             try await Self.transaction(on: database) { connection in
                 let sql = connection as! any SQLDatabase
+                let current = Batch(connection: connection)
                 // A batch of one needs no savepoint: the transaction itself is its boundary.
                 let isolate = batch.count > 1
                 for job in batch {
                     // Fixed statements with no values: Fluent has no savepoints.
                     if isolate { try await sql.raw("SAVEPOINT penah_unit").run() }
-                    let outcome = await Self.$batchConnection.withValue(connection) { await job.run(connection) }
+                    let mark = current.auditMark
+                    let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
                     answers.withLockedValue { $0.append(outcome.answer) }
                     if isolate {
-                        if !outcome.succeeded { try await sql.raw("ROLLBACK TO SAVEPOINT penah_unit").run() }
+                        if !outcome.succeeded {
+                            try await sql.raw("ROLLBACK TO SAVEPOINT penah_unit").run()
+                            current.dropAudit(after: mark)
+                        }
                         try await sql.raw("RELEASE SAVEPOINT penah_unit").run()
                     } else if !outcome.succeeded {
                         throw RollBackAlone()
                     }
                 }
+                try await current.writeAudit()
             }
             for answer in answers.withLockedValue({ $0 }) { answer(nil) }
         } catch {

@@ -57,7 +57,7 @@ struct WriteCombinerTests {
         #expect(condition())
     }
 
-    @Test("in one batch, a unit that throws is rolled back alone and its caller gets its own error")
+    @Test("in one batch, a unit that throws is rolled back alone, audit events included, and its caller gets its own error")
     func failingUnitAlone() async throws {
         try await withPenah { app in
             try await probeTables(app)
@@ -69,6 +69,7 @@ struct WriteCombinerTests {
                     do {
                         return .success(try await app.db.writeTransaction { db in
                             try await insert("unit-\(i)", on: db)
+                            try await AuditLog.append(on: db, actor: .system("test"), action: "test.write", recordType: "probe", recordID: "unit-\(i)")
                             if i % 3 == 1 { throw Refused(name: "unit-\(i)") }
                             return "unit-\(i)"
                         })
@@ -82,6 +83,9 @@ struct WriteCombinerTests {
             for unit in units { outcomes.append(await unit.value) }
             #expect(outcomes == (0..<6).map { $0 % 3 == 1 ? .failure(Refused(name: "unit-\($0)")) : .success("unit-\($0)") })
             #expect(try await names(app) == ["unit-0", "unit-2", "unit-3", "unit-5"])
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$recordType == "probe").sort(\.$seq).all()
+            #expect(audited.map(\.recordID) == ["unit-0", "unit-2", "unit-3", "unit-5"])
+            #expect(try await AuditLog.verify(on: app.db).ok)
         }
     }
 
