@@ -45,7 +45,7 @@ struct QueueService {
                     ticket.priorityCode = priority.rawValue
                     ticket.statusCode = TicketStatus.waiting.rawValue
                     ticket.issuedAt = now
-                    try await ticket.create(on: db)
+                    try await QueueRepository(db: db).insert(ticket)
                     try await AuditLog.append(on: db, actor: actor, action: "queue.issue", recordType: "ticket", recordID: ticket.id?.uuidString)
                     return ticket
                 }
@@ -60,9 +60,9 @@ struct QueueService {
         guard (1...unit.desks).contains(desk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
         let unitID = try unit.requireID()
         let (ticket, event): (Ticket?, BoardBroadcaster.Event?) = try await db.writeTransaction { [board] db in
-            guard let id = try await QueueRepository(db: db).claimNext(unitID: unitID, day: BakuFormat.dayKey(now), desk: desk, now: now),
-                  let ticket = try await Ticket.find(id, on: db) else { return (nil, nil) }
-            try await AuditLog.append(on: db, actor: actor, action: "queue.call", recordType: "ticket", recordID: id.uuidString)
+            guard let ticket = try await QueueRepository(db: db).claimNext(unitID: unitID, day: BakuFormat.dayKey(now), desk: desk, now: now)
+            else { return (nil, nil) }
+            try await AuditLog.append(on: db, actor: actor, action: "queue.call", recordType: "ticket", recordID: ticket.id?.uuidString)
             return (ticket, try await board.announce(unitCode: unit.code, ticket: ticket, within: db))
         }
         if let event { board.publish(unitCode: unit.code, event: event) }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import PenahDomain
+import SQLKit
 
 /// A queue ticket. It holds no personal data, ever: unit, day, series, number, priority, desk, times.
 final class Ticket: Model, @unchecked Sendable {
@@ -21,6 +22,28 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "finished_at") var finishedAt: Date?
 
     init() {}
+
+    /// Every column, for raw queries that return whole tickets.
+    static let columns = ["id", "unit_id", "day", "series", "number", "priority", "status", "desk", "issued_at",
+                          "called_at", "started_at", "finished_at"]
+
+    /// A stored ticket from a raw row of all its `columns`.
+    convenience init(row: any SQLRow) throws {
+        self.init()
+        id = try row.decode(column: "id", as: UUID.self)
+        $unit.id = try row.decode(column: "unit_id", as: UUID.self)
+        day = try row.decode(column: "day", as: String.self)
+        series = try row.decode(column: "series", as: String.self)
+        number = try row.decode(column: "number", as: Int.self)
+        priorityCode = try row.decode(column: "priority", as: String.self)
+        statusCode = try row.decode(column: "status", as: String.self)
+        desk = try row.decode(column: "desk", as: Int?.self)
+        issuedAt = try row.decode(column: "issued_at", as: Date.self)
+        calledAt = try row.decode(column: "called_at", as: Date?.self)
+        startedAt = try row.decode(column: "started_at", as: Date?.self)
+        finishedAt = try row.decode(column: "finished_at", as: Date?.self)
+        $id.exists = true
+    }
 
     var status: TicketStatus { TicketStatus(rawValue: statusCode) ?? .waiting }
     var label: String { TicketNumber.format(series: series, number: number) }
