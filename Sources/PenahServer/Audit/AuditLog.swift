@@ -59,61 +59,75 @@ enum AuditLog {
         var chain: String { actor.unitCode }
     }
 
-    private static let columns = ["id", "chain", "seq", "occurred_ms", "actor_id", "actor_role", "unit_code", "action",
-                                  "record_type", "record_id", "outcome", "request_id", "address", "prev_hash", "hash"]
-
-    /// Chains and stores events in the caller's transaction, in their order: per chain one head
-    /// update that takes the row lock and reserves the sequence numbers, the rows in a few
-    /// multi-row inserts, and one head update for the new hash.
+    /// Chains and stores events in the caller's transaction, in their order, in three statements
+    /// whatever their number: lock the chains' heads, insert the rows, move the heads on.
     static func write(_ drafts: [Draft], on db: any Database) async throws {
+        guard !drafts.isEmpty else { return }
         let sql = db as! any SQLDatabase
-        let byChain = Dictionary(grouping: drafts, by: \.chain)
-        // A fixed order: two nodes writing to the same chains cannot deadlock on their heads.
-        for chain in byChain.keys.sorted() {
-            let events = byChain[chain]!
-            var (seq, prev) = try await reserve(events.count, in: chain, sql)
-            var rows: [[any SQLExpression]] = []
-            for draft in events {
-                seq += 1
-                let actor = draft.actor
-                let hash = hash(prev: prev, canonical: AuditEvent.canonical(
-                    seq: seq, chain: chain, occurredMs: draft.occurredMs, actorID: actor.userID, actorRole: actor.role,
-                    unitCode: actor.unitCode, action: draft.action, recordType: draft.recordType, recordID: draft.recordID,
-                    outcome: draft.outcome, requestID: actor.requestID, address: actor.address))
-                rows.append([SQLBind(UUID()), SQLBind(chain), SQLBind(seq), SQLBind(draft.occurredMs), SQLBind(actor.userID),
-                             SQLBind(actor.role), SQLBind(actor.unitCode), SQLBind(draft.action), SQLBind(draft.recordType),
-                             SQLBind(draft.recordID), SQLBind(draft.outcome), SQLBind(actor.requestID), SQLBind(actor.address),
-                             SQLBind(prev), SQLBind(hash)])
-                prev = hash
-            }
-            // SQLKit rather than Fluent models: saving a model cost ten times the statement itself.
-            // Chunks keep each insert under the databases' limits on bound values.
-            for start in stride(from: 0, to: rows.count, by: 500) {
-                try await sql.insert(into: AuditEvent.schema).columns(columns)
-                    .rows(Array(rows[start..<min(start + 500, rows.count)])).run()
-            }
-            try await sql.update(AuditChainHead.schema).set("hash", to: SQLBind(prev))
-                .where("chain", .equal, SQLBind(chain)).run()
+        var heads = try await lockHeads(Set(drafts.map(\.chain)), sql)
+        var rows: [SQLQueryString] = []
+        for draft in drafts {
+            let chain = draft.chain, actor = draft.actor
+            let (last, prev) = heads[chain]!
+            let seq = last + 1
+            let hash = hash(prev: prev, canonical: AuditEvent.canonical(
+                seq: seq, chain: chain, occurredMs: draft.occurredMs, actorID: actor.userID, actorRole: actor.role,
+                unitCode: actor.unitCode, action: draft.action, recordType: draft.recordType, recordID: draft.recordID,
+                outcome: draft.outcome, requestID: actor.requestID, address: actor.address))
+            rows.append("""
+                (\(bind: UUID()), \(bind: chain), \(bind: seq), \(bind: draft.occurredMs), \(bind: actor.userID), \(bind: actor.role), \
+                \(bind: actor.unitCode), \(bind: draft.action), \(bind: draft.recordType), \(bind: draft.recordID), \(bind: draft.outcome), \
+                \(bind: actor.requestID), \(bind: actor.address), \(bind: prev), \(bind: hash))
+                """)
+            heads[chain] = (seq, hash)
         }
+        // Raw SQL with bound values: SQLKit's builders and Fluent's models cost several times the
+        // statement itself on the path every write takes. Chunks stay under the databases' limits
+        // on bound values.
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await sql.raw("""
+                INSERT INTO audit_events (id, chain, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type,
+                                          record_id, outcome, request_id, address, prev_hash, hash)
+                VALUES \(rows[start..<min(start + 500, rows.count)].joined(separator: ", "))
+                """).run()
+        }
+        let chains = heads.keys.sorted()
+        let newSeq = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.seq)" as SQLQueryString }.joined(separator: " ")
+        let newHash = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.hash)" as SQLQueryString }.joined(separator: " ")
+        try await sql.raw("""
+            UPDATE audit_chain_heads SET seq = CASE chain \(newSeq) END, hash = CASE chain \(newHash) END
+            WHERE chain IN (\(chains.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))
+            """).run()
     }
 
-    /// Takes `count` sequence numbers of the chain: the last one before them and its hash.
-    /// UPDATE first: it takes the row's write lock before anything is read (no lock upgrade). The
-    /// first event of a unit creates the head; a concurrent creator makes that a no-op.
-    private static func reserve(_ count: Int, in chain: String, _ sql: any SQLDatabase) async throws -> (Int, String) {
-        func advance() async throws -> (any SQLRow)? {
-            // Raw SQL because Fluent has no UPDATE … RETURNING; the values are bound, never spliced.
-            try await sql.raw("UPDATE audit_chain_heads SET seq = seq + \(bind: count) WHERE chain = \(bind: chain) RETURNING seq, hash").first()
+    /// The heads of these chains, locked for the rest of the transaction (on SQLite the write
+    /// transaction already excludes other writers). Locked in name order, so two nodes writing to
+    /// the same chains cannot deadlock; a unit's first event creates its head.
+    private static func lockHeads(_ chains: Set<String>, _ sql: any SQLDatabase) async throws -> [String: (seq: Int, hash: String)] {
+        let lock: SQLQueryString = sql.dialect.name == "sqlite" ? "" : "FOR UPDATE"
+        func select(_ names: [String]) async throws -> [String: (seq: Int, hash: String)] {
+            let rows = try await sql.raw("""
+                SELECT chain, seq, hash FROM audit_chain_heads
+                WHERE chain IN (\(names.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", "))) ORDER BY chain \(lock)
+                """).all()
+            return try Dictionary(uniqueKeysWithValues: rows.map {
+                (try $0.decode(column: "chain", as: String.self),
+                 (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "hash", as: String.self)))
+            })
         }
-        var advanced = try await advance()
-        if advanced == nil {
-            try await sql.insert(into: AuditChainHead.schema)
-                .columns("chain", "seq", "hash").values(SQLBind(chain), SQLBind(0), SQLBind(genesis))
-                .ignoringConflicts(with: ["chain"]).run()
-            advanced = try await advance()
+        var heads = try await select(chains.sorted())
+        let missing = chains.subtracting(heads.keys).sorted()
+        if !missing.isEmpty {
+            // A concurrent creator makes this a no-op for that chain.
+            try await sql.raw("""
+                INSERT INTO audit_chain_heads (chain, seq, hash)
+                VALUES \(missing.map { "(\(bind: $0), 0, \(bind: genesis))" as SQLQueryString }.joined(separator: ", "))
+                ON CONFLICT (chain) DO NOTHING
+                """).run()
+            heads.merge(try await select(missing)) { $1 }
         }
-        guard let head = advanced else { throw Abort(.internalServerError) }
-        return (try head.decode(column: "seq", as: Int.self) - count, try head.decode(column: "hash", as: String.self))
+        guard heads.count == chains.count else { throw Abort(.internalServerError) }
+        return heads
     }
 
     static func hash(prev: String, event: AuditEvent) -> String {

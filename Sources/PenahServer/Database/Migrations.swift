@@ -16,5 +16,6 @@ enum PenahMigrations {
         CreateCaseWork(),
         CreateNotices(),
         CreatePlacement(),
+        CreateTicketCallingOrder(),
     ]
 }

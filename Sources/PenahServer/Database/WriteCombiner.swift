@@ -1,4 +1,6 @@
 import Fluent
+import Foundation
+let debugBatches = ProcessInfo.processInfo.environment["PENAH_DEBUG_BATCH"] != nil
 import FluentSQLiteDriver
 import NIOConcurrencyHelpers
 import SQLKit
@@ -37,8 +39,9 @@ final class WriteCombiner: Sendable {
         func writeAudit() async throws { try await AuditLog.write(audit.withLockedValue { $0 }, on: connection) }
     }
 
-    /// Enough to amortise a flush; small enough that no caller waits behind a long queue.
-    static let maximumBatch = 64
+    /// Enough to amortise a flush; small enough that no caller waits behind a long queue, and
+    /// within PostgreSQL's cache of 64 subtransactions per transaction (one savepoint per unit).
+    static let maximumBatch = 32
 
     /// A unit of work waiting for a batch.
     private struct Job: Sendable {
@@ -82,6 +85,9 @@ final class WriteCombiner: Sendable {
 
     private func drain(_ database: any Database) async {
         while true {
+            // Callers answered by the last batch usually have their next unit ready at once: let
+            // them queue it, so batches fill instead of alternating between one unit and the rest.
+            await Task.yield()
             let batch = state.withLockedValue { state -> [Job] in
                 let batch = Array(state.waiting.prefix(Self.maximumBatch))
                 state.waiting.removeFirst(batch.count)
@@ -89,11 +95,13 @@ final class WriteCombiner: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
+            let t0 = ContinuousClock.now
             await run(batch, on: database)
+            if debugBatches { print("batch", batch.count, ContinuousClock.now - t0) }
         }
     }
 
-    private struct RollBackAlone: Error {}
+    private struct FirstUnitFailed: Error {}
 
     private func run(_ batch: [Job], on database: any Database) async {
         let answers = NIOLockedValueBox<[@Sendable ((any Error)?) -> Void]>([])
@@ -101,27 +109,29 @@ final class WriteCombiner: Sendable {
             try await Self.transaction(on: database) { connection in
                 let sql = connection as! any SQLDatabase
                 let current = Batch(connection: connection)
-                // A batch of one needs no savepoint: the transaction itself is its boundary.
-                let isolate = batch.count > 1
-                for job in batch {
-                    // Fixed statements with no values: Fluent has no savepoints.
-                    if isolate { try await sql.raw("SAVEPOINT penah_unit").run() }
+                for (index, job) in batch.enumerated() {
+                    // The first unit needs no savepoint: if it fails, the transaction holds nothing
+                    // else, so it is rolled back whole and the rest run in a new one. The others get
+                    // one each (fixed statements; Fluent has no savepoints). Savepoints of one name
+                    // nest and are not released one by one, which would cost a round trip per unit:
+                    // a rollback goes back to the newest, the unit's own; COMMIT ends them all.
+                    if index > 0 { try await sql.raw("SAVEPOINT penah_unit").run() }
                     let mark = current.auditMark
                     let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
                     answers.withLockedValue { $0.append(outcome.answer) }
-                    if isolate {
-                        if !outcome.succeeded {
-                            try await sql.raw("ROLLBACK TO SAVEPOINT penah_unit").run()
-                            current.dropAudit(after: mark)
-                        }
-                        try await sql.raw("RELEASE SAVEPOINT penah_unit").run()
-                    } else if !outcome.succeeded {
-                        throw RollBackAlone()
-                    }
+                    if outcome.succeeded { continue }
+                    guard index > 0 else { throw FirstUnitFailed() }
+                    try await sql.raw("ROLLBACK TO SAVEPOINT penah_unit").run()
+                    current.dropAudit(after: mark)
                 }
+                let t1 = ContinuousClock.now
                 try await current.writeAudit()
+                if debugBatches { print("audit write", ContinuousClock.now - t1) }
             }
             for answer in answers.withLockedValue({ $0 }) { answer(nil) }
+        } catch is FirstUnitFailed {
+            answers.withLockedValue { $0 }.first?(nil)
+            if batch.count > 1 { await run(Array(batch.dropFirst()), on: database) }
         } catch {
             let ran = answers.withLockedValue { $0 }
             for answer in ran { answer(error) }

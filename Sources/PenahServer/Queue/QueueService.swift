@@ -30,22 +30,19 @@ struct QueueService {
     func issue(unit: Unit, priority: TicketPriority, actor: AuditActor, now: Date = Date()) async throws -> Ticket {
         let day = BakuFormat.dayKey(now)
         let unitID = try unit.requireID()
-        // Numbering is serialised per unit (see `lockUnitForNumbering`); the unique index on (unit,
-        // day, series, number) is the backstop, and a rare collision simply takes the next number.
+        // A collision between server nodes (see `insertNumbered`) simply takes the next number.
         for attempt in 1...5 {
             do {
                 return try await db.writeTransaction { db in
-                    try await QueueRepository(db: db).lockUnitForNumbering(unitID: unitID)
                     let ticket = Ticket()
                     ticket.id = UUID()
                     ticket.$unit.id = unitID
                     ticket.day = day
                     ticket.series = TicketNumber.socialServicesSeries
-                    ticket.number = try await QueueRepository(db: db).nextNumber(unitID: unitID, day: day, series: ticket.series)
                     ticket.priorityCode = priority.rawValue
                     ticket.statusCode = TicketStatus.waiting.rawValue
                     ticket.issuedAt = now
-                    try await QueueRepository(db: db).insert(ticket)
+                    try await QueueRepository(db: db).insertNumbered(ticket)
                     try await AuditLog.append(on: db, actor: actor, action: "queue.issue", recordType: "ticket", recordID: ticket.id?.uuidString)
                     return ticket
                 }

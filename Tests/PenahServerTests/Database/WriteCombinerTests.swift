@@ -61,30 +61,33 @@ struct WriteCombinerTests {
     func failingUnitAlone() async throws {
         try await withPenah { app in
             try await probeTables(app)
+            let failing: Set<Int> = [0, 4]
             let blocker = Blocker()
             let held = blocker.hold(app)
             try await waitUntil { blocker.isHolding }
-            let units = (0..<6).map { i in
-                Task { () -> Result<String, Refused> in
+            // Queued one at a time, so the batch's order is known: its first unit fails too.
+            var units: [Task<Result<String, Refused>, Never>] = []
+            for i in 0..<6 {
+                units.append(Task { () -> Result<String, Refused> in
                     do {
                         return .success(try await app.db.writeTransaction { db in
                             try await insert("unit-\(i)", on: db)
                             try await AuditLog.append(on: db, actor: .system("test"), action: "test.write", recordType: "probe", recordID: "unit-\(i)")
-                            if i % 3 == 1 { throw Refused(name: "unit-\(i)") }
+                            if failing.contains(i) { throw Refused(name: "unit-\(i)") }
                             return "unit-\(i)"
                         })
                     } catch let error as Refused { return .failure(error) } catch { return .failure(Refused(name: "\(error)")) }
-                }
+                })
+                try await waitUntil { (try? combiner(app).queued) == i + 1 }
             }
-            try await waitUntil { (try? combiner(app).queued) == 6 }
             blocker.release()
             try await held.value
             var outcomes: [Result<String, Refused>] = []
             for unit in units { outcomes.append(await unit.value) }
-            #expect(outcomes == (0..<6).map { $0 % 3 == 1 ? .failure(Refused(name: "unit-\($0)")) : .success("unit-\($0)") })
-            #expect(try await names(app) == ["unit-0", "unit-2", "unit-3", "unit-5"])
+            #expect(outcomes == (0..<6).map { failing.contains($0) ? .failure(Refused(name: "unit-\($0)")) : .success("unit-\($0)") })
+            #expect(try await names(app) == ["unit-1", "unit-2", "unit-3", "unit-5"])
             let audited = try await AuditEvent.query(on: app.db).filter(\.$recordType == "probe").sort(\.$seq).all()
-            #expect(audited.map(\.recordID) == ["unit-0", "unit-2", "unit-3", "unit-5"])
+            #expect(audited.map(\.recordID) == ["unit-1", "unit-2", "unit-3", "unit-5"])
             #expect(try await AuditLog.verify(on: app.db).ok)
         }
     }
