@@ -81,23 +81,29 @@ enum AuditLog {
                 """)
             heads[chain] = (seq, hash)
         }
-        // Raw SQL with bound values: SQLKit's builders and Fluent's models cost several times the
-        // statement itself on the path every write takes. Chunks stay under the databases' limits
-        // on bound values.
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            try await sql.raw("""
-                INSERT INTO audit_events (id, chain, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type,
-                                          record_id, outcome, request_id, address, prev_hash, hash)
-                VALUES \(rows[start..<min(start + 500, rows.count)].joined(separator: ", "))
-                """).run()
-        }
         let chains = heads.keys.sorted()
         let newSeq = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.seq)" as SQLQueryString }.joined(separator: " ")
         let newHash = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.hash)" as SQLQueryString }.joined(separator: " ")
-        try await sql.raw("""
+        let moveHeads: SQLQueryString = """
             UPDATE audit_chain_heads SET seq = CASE chain \(newSeq) END, hash = CASE chain \(newHash) END
             WHERE chain IN (\(chains.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))
-            """).run()
+            """
+        // Raw SQL with bound values: SQLKit's builders and Fluent's models cost several times the
+        // statement itself on the path every write takes. Chunks stay under the databases' limits
+        // on bound values.
+        var inserts = stride(from: 0, to: rows.count, by: 500).map { start -> SQLQueryString in
+            """
+            INSERT INTO audit_events (id, chain, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type,
+                                      record_id, outcome, request_id, address, prev_hash, hash)
+            VALUES \(rows[start..<min(start + 500, rows.count)].joined(separator: ", "))
+            """
+        }
+        if sql.dialect.name == "postgresql", inserts.count == 1 {
+            // One round trip fewer: PostgreSQL runs a data-modifying WITH exactly once.
+            return try await sql.raw("WITH inserted AS (\(inserts.removeFirst())) \(moveHeads)").run()
+        }
+        for insert in inserts { try await sql.raw(insert).run() }
+        try await sql.raw(moveHeads).run()
     }
 
     /// The heads of these chains, locked for the rest of the transaction (on SQLite the write
@@ -150,7 +156,9 @@ enum AuditLog {
     }
 
     /// Recomputes every chain. Reads raw rows in pages of 20,000 (Fluent models cost more to build
-    /// than the hashing), so memory stays flat however long the trail is.
+    /// than the hashing), so memory stays flat however long the trail is. While one page is
+    /// checked the next is read; each event's own hash is recomputed on every core at once (it
+    /// needs only the row), then one pass checks the links between them.
     static func verify(on db: any Database) async throws -> Verification {
         let sql = db as! any SQLDatabase
         let chains = try await AuditChainHead.query(on: db).all()
@@ -164,18 +172,12 @@ enum AuditLog {
             var prev = genesis
             var lastSeq = 0
             var intact = true
-            pages: while true {
-                // Raw rows, not Fluent models: building models costs more than hashing. Values are bound.
-                let rows = try await sql.raw("""
-                    SELECT id, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type, record_id,
-                           outcome, request_id, address, prev_hash, hash
-                    FROM audit_events WHERE chain = \(bind: chain) AND seq > \(bind: lastSeq) ORDER BY seq LIMIT 20000
-                    """).all()
-                if rows.isEmpty { break }
-                for row in rows {
+            var page = try await readPage(chain, after: 0, sql)
+            pages: while let last = page.last {
+                async let following = readPage(chain, after: try last.decode(column: "seq", as: Int.self), sql)
+                for event in try await checkEach(page, chain: chain) {
                     count += 1
-                    let event = try VerifiedRow(row, chain: chain)
-                    if event.seq != lastSeq + 1 || event.prevHash != prev || hash(prev: prev, canonical: event.canonical) != event.hash {
+                    guard event.seq == lastSeq + 1, event.prevHash == prev, event.hashMatches else {
                         broken(event.id, event.occurredMs)
                         intact = false
                         break pages
@@ -183,6 +185,7 @@ enum AuditLog {
                     prev = event.hash
                     lastSeq = event.seq
                 }
+                page = try await following
             }
             if intact, lastSeq != head.seq || (head.seq > 0 && prev != head.hash) {
                 // Events were deleted from the end of the chain: the head remembers more.
@@ -193,16 +196,42 @@ enum AuditLog {
         return Verification(ok: firstBroken == nil, events: count, firstBrokenEventId: firstBroken?.id)
     }
 
+    private static func readPage(_ chain: String, after seq: Int, _ sql: any SQLDatabase) async throws -> [any SQLRow] {
+        // Raw rows, not Fluent models: building models costs more than hashing. Values are bound.
+        try await sql.raw("""
+            SELECT id, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type, record_id,
+                   outcome, request_id, address, prev_hash, hash
+            FROM audit_events WHERE chain = \(bind: chain) AND seq > \(bind: seq) ORDER BY seq LIMIT 20000
+            """).all()
+    }
+
+    /// Decodes the rows and recomputes each one's hash from its own stored predecessor, in as many
+    /// parallel slices as there are cores; the result keeps the rows' order.
+    private static func checkEach(_ rows: [any SQLRow], chain: String) async throws -> [VerifiedRow] {
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 1000))
+        let size = (rows.count + slices - 1) / slices
+        return try await withThrowingTaskGroup(of: (Int, [VerifiedRow]).self) { group in
+            for slice in 0..<slices {
+                let part = rows[min(slice * size, rows.count)..<min((slice + 1) * size, rows.count)]
+                group.addTask { (slice, try part.map { try VerifiedRow($0, chain: chain) }) }
+            }
+            var parts = [[VerifiedRow]](repeating: [], count: slices)
+            for try await (slice, checked) in group { parts[slice] = checked }
+            return parts.flatMap { $0 }
+        }
+    }
+
 }
 
-/// One audit row as read for verification, with the same canonical form as `AuditEvent`.
-private struct VerifiedRow {
+/// One audit row as read for verification, hashed with the same canonical form as `AuditEvent`.
+private struct VerifiedRow: Sendable {
     let id: UUID
     let seq: Int
     let occurredMs: Int64
     let prevHash: String
     let hash: String
-    let canonical: String
+    /// Whether the stored hash is the hash of the stored predecessor and this row's content.
+    let hashMatches: Bool
 
     init(_ row: any SQLRow, chain: String) throws {
         id = try row.decode(column: "id", as: UUID.self)
@@ -210,11 +239,12 @@ private struct VerifiedRow {
         occurredMs = try row.decode(column: "occurred_ms", as: Int64.self)
         prevHash = try row.decode(column: "prev_hash", as: String.self)
         hash = try row.decode(column: "hash", as: String.self)
-        canonical = AuditEvent.canonical(
+        let canonical = AuditEvent.canonical(
             seq: seq, chain: chain, occurredMs: occurredMs, actorID: try row.decode(column: "actor_id", as: UUID?.self),
             actorRole: try row.decode(column: "actor_role", as: String.self), unitCode: try row.decode(column: "unit_code", as: String.self),
             action: try row.decode(column: "action", as: String.self), recordType: try row.decode(column: "record_type", as: String.self),
             recordID: try row.decode(column: "record_id", as: String?.self), outcome: try row.decode(column: "outcome", as: String.self),
             requestID: try row.decode(column: "request_id", as: String.self), address: try row.decode(column: "address", as: String.self))
+        hashMatches = AuditLog.hash(prev: prevHash, canonical: canonical) == hash
     }
 }
