@@ -30,13 +30,23 @@ final class AuditEvent: Model, @unchecked Sendable {
                        action: action, recordType: recordType, recordID: recordID, outcome: outcome, requestID: requestID, address: address)
     }
 
-    /// The one definition of the canonical form, shared by appending and verification.
+    /// The one definition of the canonical form, shared by appending and verification: the
+    /// fields in this order, joined by the unit separator, absent values as "-".
     static func canonical(seq: Int, chain: String, occurredMs: Int64, actorID: UUID?, actorRole: String, unitCode: String,
                           action: String, recordType: String, recordID: String?, outcome: String, requestID: String,
                           address: String) -> String {
-        [String(seq), chain, String(occurredMs), actorID?.uuidString ?? "-", actorRole, unitCode, action, recordType,
-         recordID ?? "-", outcome, requestID, address].joined(separator: "\u{1F}")
+        canonical(seq: seq, chain: chain, occurredMs: occurredMs, actorID: actorID,
+                  tail: [actorRole, unitCode, action, recordType, recordID ?? "-", outcome, requestID, address]
+                    .joined(separator: separator))
     }
+
+    /// The same, with the text fields from `actorRole` on already joined (verification has the
+    /// database join them).
+    static func canonical(seq: Int, chain: String, occurredMs: Int64, actorID: UUID?, tail: String) -> String {
+        [String(seq), chain, String(occurredMs), actorID?.uuidString ?? "-", tail].joined(separator: separator)
+    }
+
+    static let separator = "\u{1F}"
 }
 
 /// The head of each chain: its last sequence number and hash. Appending updates this row first,
