@@ -208,7 +208,12 @@ struct BoardRelayTests {
                 let eventB = try #require(await b.next())
                 let eventA = try #require(await a.next())
                 #expect(eventB.number == called.label && eventB.desk == 5)
-                #expect(eventA == eventB, "the calling node's own boards hear it once, too")
+                #expect(eventA == eventB, "the calling node's own boards hear it too")
+                // Once each: the next event on either node is the next call, not an echo.
+                _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"))
+                let second = try #require(try await queue.callNext(unit: unit, desk: 6, actor: .system("t")))
+                #expect(await a.next()?.number == second.label)
+                #expect(await b.next()?.number == second.label)
             } catch {
                 try? await nodeB.asyncShutdown()
                 throw error

@@ -6,7 +6,8 @@ import Vapor
 
 /// Measurements behind `penah-bench queue` (issue 4): ticket issue throughput, 50 desks calling at
 /// once (double calls and call-next latency), and the delay from a call to its event at 100
-/// subscribed boards (in-process subscribers; on PostgreSQL through LISTEN/NOTIFY).
+/// subscribed boards (in-process subscribers on the calling node and, on PostgreSQL, on a second
+/// node through LISTEN/NOTIFY).
 public enum QueueProbes {
     public static func run(makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
         print("Penah queue benchmark")
@@ -36,17 +37,27 @@ public enum QueueProbes {
         let issueSeconds = seconds(ContinuousClock.now - start)
         print(String(format: "[%@] ticket issue: %.0f tickets/s (%d tickets, 8 concurrent issuers)", name, Double(total) / issueSeconds, total))
 
-        // 100 boards listening.
-        let delays = NIOLockedValueBox<[Double]>([])
-        let boards = (0..<100).map { _ in app.board.subscribe(unitCode: unit.code) }
-        let listeners = boards.map { stream in
-            Task {
-                for await event in stream {
-                    let delay = Date().timeIntervalSince(event.calledAt) * 1000
-                    delays.withLockedValue { $0.append(delay) }
+        // 100 boards listening on this node; on PostgreSQL 100 more on a second node, reached
+        // through LISTEN/NOTIFY.
+        let delays = NIOLockedValueBox<[Double]>([]), remoteDelays = NIOLockedValueBox<[Double]>([])
+        var remote: Application?
+        if let schema = app.storage[PostgresConnectionKey.self]?.schema {
+            let node = try await Application.make(.development)
+            node.logger.logLevel = .error
+            try await configure(node, settings: app.settings, databaseSearchPath: [schema])
+            remote = node
+        }
+        func listen(_ node: Application, into box: NIOLockedValueBox<[Double]>) -> [Task<Void, Never>] {
+            (0..<100).map { _ in node.board.subscribe(unitCode: unit.code) }.map { stream in
+                Task {
+                    for await event in stream {
+                        let delay = Date().timeIntervalSince(event.calledAt) * 1000
+                        box.withLockedValue { $0.append(delay) }
+                    }
                 }
             }
         }
+        let listeners = listen(app, into: delays) + (remote.map { listen($0, into: remoteDelays) } ?? [])
 
         // 50 desks calling at once until the queue is empty.
         start = ContinuousClock.now
@@ -73,8 +84,14 @@ public enum QueueProbes {
         print(String(format: "[%@] 50 desks: %d calls in %.1f s, double calls: %d, call-next p50 %.1f ms, p99 %.1f ms",
                      name, results.0.count, callSeconds, doubles, percentile(latencies, 0.5), percentile(latencies, 0.99)))
         let board = delays.withLockedValue { $0 }.sorted()
-        print(String(format: "[%@] board events: %d deliveries to 100 boards, call→event p50 %.1f ms, p99 %.1f ms",
+        print(String(format: "[%@] board events: %d deliveries to 100 boards on the calling node, call→event p50 %.1f ms, p99 %.1f ms",
                      name, board.count, percentile(board, 0.5), percentile(board, 0.99)))
+        if let remote {
+            let far = remoteDelays.withLockedValue { $0 }.sorted()
+            print(String(format: "[%@] board events: %d deliveries to 100 boards on a second node (NOTIFY), call→event p50 %.1f ms, p99 %.1f ms",
+                         name, far.count, percentile(far, 0.5), percentile(far, 0.99)))
+            try await remote.asyncShutdown()
+        }
         try await dispose()
     }
 

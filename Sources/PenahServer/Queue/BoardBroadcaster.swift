@@ -11,25 +11,33 @@ final class BoardBroadcaster: Sendable {
         let number: String
         let desk: Int
         let calledAt: Date
+
+        init(number: String, desk: Int, calledAtMs: Int64) {
+            self.number = number
+            self.desk = desk
+            calledAt = Date(timeIntervalSince1970: Double(calledAtMs) / 1000)
+        }
+
+        static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     }
 
     private struct Subscriber { let unitCode: String; let continuation: AsyncStream<Event>.Continuation }
     private let subscribers = NIOLockedValueBox<[UUID: Subscriber]>([:])
-    /// Set on PostgreSQL: calls then travel through `NOTIFY` to every node, this one included.
+    /// Set on PostgreSQL: calls then travel through `NOTIFY` to the other nodes.
     let relay: BoardRelay?
 
     init(relay: BoardRelay? = nil) { self.relay = relay }
 
-    /// Announces a call from inside the transaction that records it. On PostgreSQL the `NOTIFY` is
-    /// part of that transaction: it is sent when, and only if, the call commits, and it needs no
-    /// connection of its own. Without a relay (SQLite, one node) it returns the event for the
-    /// caller to `publish` after the commit.
+    /// Announces a call from inside the transaction that records it, and returns the event for
+    /// the caller to `publish` to this node's boards once the call has committed. On PostgreSQL
+    /// the `NOTIFY` for the other nodes is part of that transaction: it is sent when, and only if,
+    /// the call commits, and needs no connection of its own.
     func announce(unitCode: String, ticket: Ticket, within db: any Database) async throws -> Event? {
         guard let desk = ticket.desk, let calledAt = ticket.calledAt else { return nil }
-        let event = Event(number: ticket.label, desk: desk, calledAt: calledAt)
-        guard let relay, let sql = db as? any SQLDatabase else { return event }
-        try await relay.notify(on: sql, unitCode: unitCode, event: event)
-        return nil
+        // Whole milliseconds, the same here and on every other node (see `BoardRelay.Message`).
+        let event = Event(number: ticket.label, desk: desk, calledAtMs: Event.milliseconds(calledAt))
+        if let relay, let sql = db as? any SQLDatabase { try await relay.notify(on: sql, unitCode: unitCode, event: event) }
+        return event
     }
 
     func publish(unitCode: String, event: Event) {

@@ -7,11 +7,14 @@ import SQLKit
 import Vapor
 
 /// Carries board calls between server nodes on PostgreSQL: a call is sent with `pg_notify`, and
-/// every node (the caller's included) hears it on its own `LISTEN` connection and hands it to its
-/// local boards, so each board gets each call once whichever node made it. On SQLite there is one
-/// node and the broadcaster publishes directly.
+/// every other node hears it on its own `LISTEN` connection and hands it to its local boards. The
+/// calling node publishes to its own boards directly (no round trip through the database) and
+/// ignores its own notifications, so each board gets each call once whichever node made it. On
+/// SQLite there is one node and no relay.
 final class BoardRelay: Sendable {
     let channel: String
+    /// This node, named in its notifications so it can skip them.
+    let node = UUID().uuidString
     private let configuration: PostgresConnection.Configuration
     private let state = NIOLockedValueBox<(task: Task<Void, Never>?, connection: PostgresConnection?)>((nil, nil))
 
@@ -21,9 +24,14 @@ final class BoardRelay: Sendable {
         channel = "penah_board" + (schema.map { "_" + $0.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" } } ?? "")
     }
 
+    /// The call's time travels as whole milliseconds, exactly as the calling node's boards have
+    /// it (an ISO 8601 date would drop the fraction and make far boards look up to a second late).
     struct Message: Codable {
+        let node: String
         let unitCode: String
-        let event: BoardBroadcaster.Event
+        let number: String
+        let desk: Int
+        let calledAtMs: Int64
     }
 
     /// Connects and starts listening before returning, so no call made afterwards is missed.
@@ -32,11 +40,11 @@ final class BoardRelay: Sendable {
         let notifications = try await connection.listen(channel)
         let task = Task {
             let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
             do {
                 for try await notification in notifications {
-                    guard let message = try? decoder.decode(Message.self, from: Data(notification.payload.utf8)) else { continue }
-                    deliver(message.unitCode, message.event)
+                    guard let message = try? decoder.decode(Message.self, from: Data(notification.payload.utf8)),
+                          message.node != node else { continue }
+                    deliver(message.unitCode, BoardBroadcaster.Event(number: message.number, desk: message.desk, calledAtMs: message.calledAtMs))
                 }
             } catch {
                 logger.warning("board relay stopped listening", metadata: ["type": .string(String(reflecting: type(of: error)))])
@@ -46,9 +54,9 @@ final class BoardRelay: Sendable {
     }
 
     func notify(on db: any SQLDatabase, unitCode: String, event: BoardBroadcaster.Event) async throws {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        let payload = String(decoding: try encoder.encode(Message(unitCode: unitCode, event: event)), as: UTF8.self)
+        let message = Message(node: node, unitCode: unitCode, number: event.number, desk: event.desk,
+                              calledAtMs: BoardBroadcaster.Event.milliseconds(event.calledAt))
+        let payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
         try await db.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
     }
 
