@@ -43,6 +43,29 @@ struct AuditTests {
         }
     }
 
+    @Test("a long chain verifies across its pages, and a forged event on a later page is named")
+    func acrossPages() async throws {
+        try await withPenah { app in
+            // 12,500 events: a first page of 1,000, then pages of 10,000 and a partial one.
+            try await app.db.writeTransaction { db in
+                for i in 0..<12_500 {
+                    try await AuditLog.append(on: db, actor: .system("t"), action: "test.bulk", recordType: "thing", recordID: "\(i)")
+                }
+            }
+            let intact = try await AuditLog.verify(on: app.db)
+            #expect(intact.ok && intact.events == 12_500)
+            for seq in [1_001, 11_999] {
+                let victim = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == seq).first())
+                try await app.sql.update(AuditEvent.schema).set("action", to: SQLBind("forged"))
+                    .where("id", .equal, SQLBind(victim.id!)).run()
+                let result = try await AuditLog.verify(on: app.db)
+                #expect(!result.ok && result.firstBrokenEventId == victim.id)
+                try await app.sql.update(AuditEvent.schema).set("action", to: SQLBind("test.bulk"))
+                    .where("id", .equal, SQLBind(victim.id!)).run()
+            }
+        }
+    }
+
     @Test("deleting the newest event is noticed")
     func truncated() async throws {
         try await withPenah { app in

@@ -155,7 +155,7 @@ enum AuditLog {
         let firstBrokenEventId: UUID?
     }
 
-    /// Recomputes every chain. Reads raw rows in pages of 20,000 (Fluent models cost more to build
+    /// Recomputes every chain. Reads raw rows in pages of 10,000 (Fluent models cost more to build
     /// than the hashing), so memory stays flat however long the trail is. While one page is
     /// checked the next is read; each event's own hash is recomputed on every core at once (it
     /// needs only the row), then one pass checks the links between them.
@@ -172,9 +172,10 @@ enum AuditLog {
             var prev = genesis
             var lastSeq = 0
             var intact = true
-            var page = try await readPage(chain, after: 0, sql)
+            // A small first page starts the overlap of reading and checking sooner.
+            var page = try await readPage(chain, after: 0, limit: 1_000, sql)
             pages: while let last = page.last {
-                async let following = readPage(chain, after: try last.decode(column: "seq", as: Int.self), sql)
+                async let following = readPage(chain, after: try last.decode(column: "seq", as: Int.self), limit: 10_000, sql)
                 for event in try await checkEach(page, chain: chain) {
                     count += 1
                     guard event.seq == lastSeq + 1, event.prevHash == prev, event.hashMatches else {
@@ -196,7 +197,7 @@ enum AuditLog {
         return Verification(ok: firstBroken == nil, events: count, firstBrokenEventId: firstBroken?.id)
     }
 
-    private static func readPage(_ chain: String, after seq: Int, _ sql: any SQLDatabase) async throws -> [any SQLRow] {
+    private static func readPage(_ chain: String, after seq: Int, limit: Int, _ sql: any SQLDatabase) async throws -> [any SQLRow] {
         // Raw rows, not Fluent models: building models costs more than hashing. The text columns
         // of the canonical form come joined by the database, in `AuditEvent.canonical`'s order:
         // one value to decode instead of eight. Values are bound.
@@ -205,7 +206,7 @@ enum AuditLog {
             SELECT id, seq, occurred_ms, actor_id, prev_hash, hash,
                    actor_role || \(s) || unit_code || \(s) || action || \(s) || record_type || \(s) || COALESCE(record_id, '-')
                    || \(s) || outcome || \(s) || request_id || \(s) || address AS tail
-            FROM audit_events WHERE chain = \(bind: chain) AND seq > \(bind: seq) ORDER BY seq LIMIT 20000
+            FROM audit_events WHERE chain = \(bind: chain) AND seq > \(bind: seq) ORDER BY seq LIMIT \(bind: limit)
             """).all()
     }
 
