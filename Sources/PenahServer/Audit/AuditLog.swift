@@ -60,7 +60,7 @@ enum AuditLog {
     }
 
     /// Chains and stores events in the caller's transaction, in their order, in three statements
-    /// whatever their number: lock the chains' heads, insert the rows, move the heads on.
+    /// (another insert per 500 events): lock the chains' heads, insert the rows, move the heads on.
     static func write(_ drafts: [Draft], on db: any Database) async throws {
         guard !drafts.isEmpty else { return }
         let sql = db as! any SQLDatabase
@@ -134,10 +134,6 @@ enum AuditLog {
         }
         guard heads.count == chains.count else { throw Abort(.internalServerError) }
         return heads
-    }
-
-    static func hash(prev: String, event: AuditEvent) -> String {
-        hash(prev: prev, canonical: event.canonical)
     }
 
     static func hash(prev: String, canonical: String) -> String {
