@@ -84,13 +84,14 @@ enum AuditLog {
         let chains = heads.keys.sorted()
         let newSeq = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.seq)" as SQLQueryString }.joined(separator: " ")
         let newHash = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.hash)" as SQLQueryString }.joined(separator: " ")
+        // Raw SQL, all values bound, for every statement here: SQLKit's builders and Fluent's models
+        // cost several times the statement itself on the path every write takes, and neither can
+        // say UPDATE … CASE, a multi-row VALUES of expressions or a data-modifying WITH.
         let moveHeads: SQLQueryString = """
             UPDATE audit_chain_heads SET seq = CASE chain \(newSeq) END, hash = CASE chain \(newHash) END
-            WHERE chain IN (\(chains.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))
+            WHERE chain IN (\(binds: chains))
             """
-        // Raw SQL with bound values: SQLKit's builders and Fluent's models cost several times the
-        // statement itself on the path every write takes. Chunks stay under the databases' limits
-        // on bound values.
+        // Chunks stay under the databases' limits on bound values.
         var inserts = stride(from: 0, to: rows.count, by: 500).map { start -> SQLQueryString in
             """
             INSERT INTO audit_events (id, chain, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type,
@@ -102,7 +103,7 @@ enum AuditLog {
             // One round trip fewer: PostgreSQL runs a data-modifying WITH exactly once.
             return try await sql.raw("WITH inserted AS (\(inserts.removeFirst())) \(moveHeads)").run()
         }
-        for insert in inserts { try await sql.raw(insert).run() }
+        for insert in inserts { try await sql.raw(insert).run() }   // raw: see above
         try await sql.raw(moveHeads).run()
     }
 
@@ -112,9 +113,10 @@ enum AuditLog {
     private static func lockHeads(_ chains: Set<String>, _ sql: any SQLDatabase) async throws -> [String: (seq: Int, hash: String)] {
         let lock: SQLQueryString = sql.dialect.name == "sqlite" ? "" : "FOR UPDATE"
         func select(_ names: [String]) async throws -> [String: (seq: Int, hash: String)] {
+            // Raw: SQLKit's select builder has no FOR UPDATE for a dialect-chosen lock. Values bound.
             let rows = try await sql.raw("""
                 SELECT chain, seq, hash FROM audit_chain_heads
-                WHERE chain IN (\(names.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", "))) ORDER BY chain \(lock)
+                WHERE chain IN (\(binds: names)) ORDER BY chain \(lock)
                 """).all()
             return try Dictionary(uniqueKeysWithValues: rows.map {
                 (try $0.decode(column: "chain", as: String.self),
@@ -124,7 +126,8 @@ enum AuditLog {
         var heads = try await select(chains.sorted())
         let missing = chains.subtracting(heads.keys).sorted()
         if !missing.isEmpty {
-            // A concurrent creator makes this a no-op for that chain.
+            // A concurrent creator makes this a no-op for that chain. Raw for the multi-row VALUES
+            // with ON CONFLICT on both databases; values bound.
             try await sql.raw("""
                 INSERT INTO audit_chain_heads (chain, seq, hash)
                 VALUES \(missing.map { "(\(bind: $0), 0, \(bind: genesis))" as SQLQueryString }.joined(separator: ", "))
@@ -194,8 +197,8 @@ enum AuditLog {
     }
 
     private static func readPage(_ chain: String, after seq: Int, limit: Int, _ sql: any SQLDatabase) async throws -> [any SQLRow] {
-        // Raw rows, not Fluent models: building models costs more than hashing. The text columns
-        // of the canonical form come joined by the database, in `AuditEvent.canonical`'s order:
+        // Raw rows, not Fluent models: building models costs more than hashing, and SQLKit's builder
+        // cannot express the concatenation. The text columns of the canonical form come joined by the database, in `AuditEvent.canonical`'s order:
         // one value to decode instead of eight. Values are bound.
         let s = SQLBind(AuditEvent.separator)
         return try await sql.raw("""
