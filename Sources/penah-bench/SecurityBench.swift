@@ -9,6 +9,13 @@ enum SecurityBench {
             return (app, { try await Bench.dispose(app, dir, schema) })
         }
     }
+
+    /// `penah-bench sealing`: only the vault's figure, which needs no database after its first key.
+    static func sealing() async throws {
+        let (app, dir, schema) = try await Bench.makeApp(postgresURL: nil)
+        try await SecurityProbes.sealing(app)
+        try await Bench.dispose(app, dir, schema)
+    }
 }
 
 /// `penah-bench queue`: the probes are in PenahServer/Benchmarks/QueueProbes.swift.

@@ -22,6 +22,25 @@ struct AzTextTests {
         #expect(AzText.searchKey(decomposed) == "günay")
     }
 
+    @Test("nfc composes what is decomposed and leaves composed text as it is", arguments: [
+        ("I\u{0307}lqar", "İlqar"),            // I + combining dot above
+        ("e\u{0301}", "é"),
+        ("\u{212B}", "Å"),                      // the angstrom sign is not in NFC
+        ("Məmmədova Aygün İlqar qızı", "Məmmədova Aygün İlqar qızı"),
+        ("Иванова Мария", "Иванова Мария"),
+    ])
+    func nfc(input: String, expected: String) {
+        let result = AzText.nfc(input)
+        #expect(Array(result.unicodeScalars) == Array(expected.unicodeScalars))
+        #expect(Array(result.unicodeScalars) == Array(input.precomposedStringWithCanonicalMapping.unicodeScalars))
+    }
+
+    @Test("search keys split on every kind of whitespace, not only spaces")
+    func searchKeyWhitespace() {
+        #expect(AzText.searchKey("Əliyeva\tGünay\nİlqar\u{00A0}qızı\u{2003}x") == "əliyeva günay ilqar qızı x")
+        #expect(AzText.searchKey(" \t\n ").isEmpty)
+    }
+
     @Test("folding would have broken İ; the toolkit does not")
     func foldingTrap() {
         let folded = "İlqar".folding(options: [.caseInsensitive, .diacriticInsensitive], locale: AzText.locale)

@@ -44,6 +44,20 @@ struct VaultTests {
         }
     }
 
+    @Test("a blind index is HMAC-SHA-256 of field, 0x1F and value under the index key, however often it is computed")
+    func blindIndexFormat() async throws {
+        try await withPenah { app in
+            let vault = app.vault()
+            let first = try await vault.blindIndex("5ABCD7K", field: "fin")
+            // The prepared HMAC is copied for each index: a shared state would change the next one.
+            for _ in 0..<3 { #expect(try await vault.blindIndex("5ABCD7K", field: "fin") == first) }
+            let row = try #require(try await VaultKey.query(on: app.db).filter(\.$purpose == "index").first())
+            let key = SymmetricKey(data: try app.keyring.unwrap(row.wrapped, masterKeyID: row.masterKeyID))
+            let expected = HMAC<SHA256>.authenticationCode(for: Data("fin\u{1F}5ABCD7K".utf8), using: key)
+            #expect(first == Data(expected).base64EncodedString())
+        }
+    }
+
     @Test("the database and the data dir hold no plaintext of a sealed value")
     func noPlaintextAtRest() async throws {
         try await withPenah { app in

@@ -92,7 +92,7 @@ public enum RegistrationRules {
         var problems: [FieldProblem] = []
         var warnings: [FieldProblem] = []
         func text(_ value: String?, _ field: String, required: Bool = false, limit: Int = maxTextLength) -> String? {
-            let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping ?? ""
+            let trimmed = value.map { AzText.nfc($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? ""
             if trimmed.isEmpty { if required { problems.append(.init(field: field, code: "required")) }; return nil }
             if trimmed.count > limit { problems.append(.init(field: field, code: "tooLong")); return nil }
             if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {

@@ -9,9 +9,23 @@ public enum AzText {
     /// The key under which a word is indexed and searched: NFC, trimmed, Azerbaijani lower case,
     /// inner whitespace collapsed to one space.
     public static func searchKey(_ text: String) -> String {
-        let composed = text.precomposedStringWithCanonicalMapping
-        let lower = composed.lowercased(with: locale)
-        return lower.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let lower = nfc(text).lowercased(with: locale)
+        // Split on scalars, not Characters: grapheme breaking costs several times the rest of
+        // the key, and a whitespace scalar is never part of a letter.
+        return lower.unicodeScalars.split(whereSeparator: isWhitespace).map(String.UnicodeScalarView.init)
+            .map(String.init).joined(separator: " ")
+    }
+
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+    }
+
+    /// The text in Unicode normal form C (so "ə" typed as e + combining mark and "ə" as one
+    /// letter seal, index and compare alike). Most text already is, which the standard library
+    /// checks in a fraction of what Foundation's normalisation costs.
+    public static func nfc(_ text: String) -> String {
+        var span = text.utf8Span
+        return span.checkForNFC(quickCheck: true) ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// Whole words of a name, each as a search key (for blind-index tokens).
@@ -20,7 +34,7 @@ public enum AzText {
     }
 
     public static func uppercased(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping.uppercased(with: locale)
+        nfc(text).uppercased(with: locale)
     }
 
     /// The Azerbaijani alphabet in order (lower case): … g ğ h x ı i j k q l … o ö … s ş … u ü …

@@ -76,22 +76,28 @@ public enum SecurityProbes {
         print(String(format: "[%@] verify-audit: %.0f events/s (%d events in %.2f s)", name, Double(result.events) / seconds, result.events, seconds))
     }
 
-    static func sealing(_ app: Application) async throws {
+    public static func sealing(_ app: Application) async throws {
         let vault = app.vault()
         let person = ["name": "Məmmədova Aygün İlqar qızı", "fin": "5ABCD7K", "document": "AZE12345678",
                       "address": "Bakı şəhəri, Nəsimi rayonu, Azadlıq prospekti 12, mənzil 34", "phone": "+994501234567"]
         _ = try await vault.seal("warm", field: "x")
         _ = try await vault.blindIndex("warm", field: "x")
-        let rounds = 5_000
-        let start = ContinuousClock.now
-        for _ in 0..<rounds {
-            for (field, value) in person { _ = try await vault.seal(value, field: field) }
-            _ = try await vault.blindIndex("5ABCD7K", field: "fin")
-            _ = try await vault.blindIndex("+994501234567", field: "phone")
-            for word in AzText.wordKeys(person["name"]!).prefix(3) { _ = try await vault.blindIndex(word, field: "nameWord") }
+        // Five runs of 2,000 people: this machine is shared, so the median and the best run are
+        // both printed (the best is the cost of the code, the median what a busy host gives).
+        var runs: [Double] = []
+        for _ in 0..<5 {
+            let people = 2_000
+            let start = ContinuousClock.now
+            for _ in 0..<people {
+                for (field, value) in person { _ = try await vault.seal(value, field: field) }
+                _ = try await vault.blindIndex("5ABCD7K", field: "fin")
+                _ = try await vault.blindIndex("+994501234567", field: "phone")
+                for word in AzText.wordKeys(person["name"]!).prefix(3) { _ = try await vault.blindIndex(word, field: "nameWord") }
+            }
+            runs.append(milliseconds(ContinuousClock.now - start) * 1000 / Double(people))
         }
-        let micros = milliseconds(ContinuousClock.now - start) * 1000 / Double(rounds)
-        print(String(format: "sealing + blind-indexing one person: %.1f µs", micros))
+        runs.sort()
+        print(String(format: "sealing + blind-indexing one person: median %.1f µs, best %.1f µs (5 runs of 2,000)", runs[2], runs[0]))
     }
 
     static func signIn(_ app: Application) async throws {

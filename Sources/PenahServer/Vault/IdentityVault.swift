@@ -19,13 +19,13 @@ struct IdentityVault: Sendable {
     enum VaultError: Error { case malformed, unknownKey, cannotUnwrap }
 
     func seal(_ plaintext: Data, field: String) async throws -> String {
-        let (id, key) = try await currentKey(purpose: "data")
-        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Data(field.utf8))
-        return "v1.\(id.uuidString).\(box.combined!.base64EncodedString())"
+        let key = try await currentKey(purpose: "data")
+        let box = try AES.GCM.seal(plaintext, using: key.key, authenticating: Data(field.utf8))
+        return key.sealedPrefix + box.combined!.base64EncodedString()
     }
 
     func seal(_ text: String, field: String) async throws -> String {
-        try await seal(Data(text.precomposedStringWithCanonicalMapping.utf8), field: field)
+        try await seal(Data(AzText.nfc(text).utf8), field: field)
     }
 
     func open(_ sealed: String, field: String) async throws -> Data {
@@ -33,7 +33,7 @@ struct IdentityVault: Sendable {
         guard parts.count == 3, parts[0] == "v1", let id = UUID(uuidString: String(parts[1])),
               let combined = Data(base64Encoded: String(parts[2])) else { throw VaultError.malformed }
         let key = try await dataKey(id: id)
-        return try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: Data(field.utf8))
+        return try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key.key, authenticating: Data(field.utf8))
     }
 
     func openText(_ sealed: String, field: String) async throws -> String {
@@ -43,14 +43,16 @@ struct IdentityVault: Sendable {
     /// The blind index of a value already normalised by the caller (FIN upper-case, phone E.164,
     /// name words as `AzText.searchKey`). Keyed per field: equal FIN and phone strings do not collide.
     func blindIndex(_ normalised: String, field: String) async throws -> String {
-        let (_, key) = try await currentKey(purpose: "index")
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(field)\u{1F}\(normalised)".utf8), using: key)
-        return Data(mac).base64EncodedString()
+        var mac = try await currentKey(purpose: "index").hmac
+        mac.update(data: Data(field.utf8))
+        mac.update(data: [0x1F])
+        mac.update(data: Data(normalised.utf8))
+        return Data(mac.finalize()).base64EncodedString()
     }
 
     // MARK: keys
 
-    private func currentKey(purpose: String) async throws -> (UUID, SymmetricKey) {
+    private func currentKey(purpose: String) async throws -> VaultKeyCache.Ready {
         if let cached = cache.current(purpose) { return cached }
         let row: VaultKey
         if let existing = try await VaultKey.query(on: db).filter(\.$purpose == purpose).sort(\.$createdAt, .descending).first() {
@@ -66,16 +68,14 @@ struct IdentityVault: Sendable {
             try await row.create(on: db)
         }
         let bytes = try keyring.unwrap(row.wrapped, masterKeyID: row.masterKeyID)
-        cache.store(row.id!, bytes: bytes, currentFor: purpose)
-        return (row.id!, SymmetricKey(data: bytes))
+        return cache.store(row.id!, bytes: bytes, currentFor: purpose)
     }
 
-    private func dataKey(id: UUID) async throws -> SymmetricKey {
+    private func dataKey(id: UUID) async throws -> VaultKeyCache.Ready {
         if let cached = cache.key(id) { return cached }
         guard let row = try await VaultKey.find(id, on: db) else { throw VaultError.unknownKey }
         let bytes = try keyring.unwrap(row.wrapped, masterKeyID: row.masterKeyID)
-        cache.store(id, bytes: bytes, currentFor: nil)
-        return SymmetricKey(data: bytes)
+        return cache.store(id, bytes: bytes, currentFor: nil)
     }
 
 }
@@ -101,25 +101,42 @@ struct MasterKeyring: Sendable {
 /// Unwrapped data keys, kept in memory so sealing costs no database read or unwrap. A lock rather
 /// than an actor: the critical sections are dictionary reads, and sealing is on every request path.
 final class VaultKeyCache: Sendable {
-    private struct State { var keys: [UUID: Data] = [:]; var currentIDs: [String: UUID] = [:] }
+    /// A key as sealing and indexing use it, prepared once: building the key, the sealed form's
+    /// prefix and the HMAC's padded key states cost more than sealing a name.
+    struct Ready: @unchecked Sendable {
+        // Unchecked: `SymmetricKey` and `HMAC` are immutable value types here (the HMAC is only
+        // ever copied, then updated), but this swift-crypto does not mark them `Sendable`.
+        let id: UUID
+        let key: SymmetricKey
+        /// `v1.<key id>.` — see `IdentityVault`.
+        let sealedPrefix: String
+        /// Keyed and ready; copy it, then add the message.
+        let hmac: HMAC<SHA256>
+
+        init(id: UUID, bytes: Data) {
+            self.id = id
+            key = SymmetricKey(data: bytes)
+            sealedPrefix = "v1.\(id.uuidString)."
+            hmac = HMAC<SHA256>(key: key)
+        }
+    }
+
+    private struct State { var keys: [UUID: Ready] = [:]; var currentIDs: [String: UUID] = [:] }
     private let state = NIOLockedValueBox(State())
 
-    func current(_ purpose: String) -> (UUID, SymmetricKey)? {
-        state.withLockedValue { state -> (UUID, Data)? in
-            guard let id = state.currentIDs[purpose], let bytes = state.keys[id] else { return nil }
-            return (id, bytes)
-        }.map { ($0.0, SymmetricKey(data: $0.1)) }
+    func current(_ purpose: String) -> Ready? {
+        state.withLockedValue { state in state.currentIDs[purpose].flatMap { state.keys[$0] } }
     }
 
-    func key(_ id: UUID) -> SymmetricKey? {
-        state.withLockedValue { $0.keys[id] }.map { SymmetricKey(data: $0) }
-    }
+    func key(_ id: UUID) -> Ready? { state.withLockedValue { $0.keys[id] } }
 
-    func store(_ id: UUID, bytes: Data, currentFor purpose: String?) {
+    func store(_ id: UUID, bytes: Data, currentFor purpose: String?) -> Ready {
+        let ready = Ready(id: id, bytes: bytes)
         state.withLockedValue { state in
-            state.keys[id] = bytes
+            state.keys[id] = ready
             if let purpose { state.currentIDs[purpose] = id }
         }
+        return ready
     }
 
     func clear() { state.withLockedValue { $0 = State() } }
