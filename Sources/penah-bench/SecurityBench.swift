@@ -3,8 +3,8 @@ import Vapor
 
 /// `penah-bench security`: the probes are in PenahServer/Benchmarks/SecurityProbes.swift.
 enum SecurityBench {
-    static func run() async throws {
-        try await SecurityProbes.run { postgresURL in
+    static func run(auditOnly: Bool = false) async throws {
+        try await SecurityProbes.run(auditOnly: auditOnly) { postgresURL in
             let (app, dir, schema) = try await Bench.makeApp(postgresURL: postgresURL)
             return (app, { try await Bench.dispose(app, dir, schema) })
         }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PenahServer
 
-/// `penah-bench [foundation|security|sealing|queue|cases|notices|placement]` — see FoundationBench.swift and SecurityBench.swift.
+/// `penah-bench [foundation|security|audit|sealing|queue|cases|notices|placement]` — see FoundationBench.swift and SecurityBench.swift.
 /// Build in release first so `penah` sits beside this binary: swift build -c release
 // Only errors: a log line per request would measure the terminal, not Penah.
 LoggingSystem.bootstrap { label in
@@ -13,6 +13,7 @@ LoggingSystem.bootstrap { label in
 let which = CommandLine.arguments.dropFirst().first ?? "all"
 if which == "foundation" || which == "all" { try await FoundationBench.run() }
 if which == "security" || which == "all" { try await SecurityBench.run() }
+if which == "audit" { try await SecurityBench.run(auditOnly: true) }
 if which == "sealing" { try await SecurityBench.sealing() }
 if which == "queue" || which == "all" { try await QueueBench.run() }
 if which == "cases" || which == "all" { try await CaseProbes.run(makeApp: Bench.probeApp) }

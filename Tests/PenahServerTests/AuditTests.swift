@@ -29,17 +29,42 @@ struct AuditTests {
         }
     }
 
-    @Test("changing one row breaks the chain at that row", arguments: ["action", "unit_code", "occurred_ms", "hash"])
+    @Test("changing one row breaks the chain at that row",
+          arguments: ["action", "unit_code", "occurred_ms", "hash", "prev_hash", "actor_id", "record_id", "address"])
     func tampered(column: String) async throws {
         try await withPenah { app in
             try await appendSome(app, count: 12)
             let victim = try #require(try await AuditEvent.query(on: app.db).filter(\.$chain == "BAKU-2").filter(\.$seq == 3).first())
-            let value: any Encodable & Sendable = column == "occurred_ms" ? Int64(1) : "forged"
+            let value: any Encodable & Sendable = switch column {
+            case "occurred_ms": Int64(1)
+            case "actor_id": UUID()
+            default: "forged"
+            }
             try await app.sql.update(AuditEvent.schema).set(SQLIdentifier(column), to: SQLBind(value))
                 .where("id", .equal, SQLBind(victim.id!)).run()
             let result = try await AuditLog.verify(on: app.db)
             #expect(!result.ok)
             #expect(result.firstBrokenEventId == victim.id)
+        }
+    }
+
+    @Test("a row whose columns no longer hold their types is named, not a failure of the check")
+    func unreadable() async throws {
+        try await withPenah { app in
+            try await appendSome(app, count: 8)
+            let victim = try #require(try await AuditEvent.query(on: app.db).filter(\.$chain == "BAKU-1").filter(\.$seq == 2).first())
+            let forge = app.sql.update(AuditEvent.schema).set("occurred_ms", to: SQLBind("yesterday"))
+                .where("id", .equal, SQLBind(victim.id!))
+            if case .sqlite = app.settings.database {
+                // SQLite stores whatever type it is given.
+                try await forge.run()
+                let result = try await AuditLog.verify(on: app.db)
+                #expect(!result.ok && result.firstBrokenEventId == victim.id)
+            } else {
+                // PostgreSQL refuses the write, so the row stays readable and intact.
+                await #expect(throws: (any Error).self) { try await forge.run() }
+                #expect(try await AuditLog.verify(on: app.db).ok)
+            }
         }
     }
 

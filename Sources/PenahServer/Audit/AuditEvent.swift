@@ -43,7 +43,24 @@ final class AuditEvent: Model, @unchecked Sendable {
     /// The same, with the text fields from `actorRole` on already joined (verification has the
     /// database join them).
     static func canonical(seq: Int, chain: String, occurredMs: Int64, actorID: UUID?, tail: String) -> String {
-        [String(seq), chain, String(occurredMs), actorID?.uuidString ?? "-", tail].joined(separator: separator)
+        var bytes: [UInt8] = []
+        appendCanonical(to: &bytes, seq: seq, chain: chain, occurredMs: occurredMs, actorID: actorID, tail: tail)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes the canonical form as UTF-8: verification hashes every event in the trail, and
+    /// building strings (Foundation's `uuidString` above all) cost more than the SHA-256.
+    static func appendCanonical(to bytes: inout [UInt8], seq: Int, chain: String, occurredMs: Int64, actorID: UUID?, tail: String) {
+        let unit = UInt8(0x1F)
+        bytes += String(seq).utf8
+        bytes.append(unit)
+        bytes += chain.utf8
+        bytes.append(unit)
+        bytes += String(occurredMs).utf8
+        bytes.append(unit)
+        if let actorID { Hex.appendUUID(actorID, to: &bytes) } else { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(unit)
+        bytes += tail.utf8
     }
 
     static let separator = "\u{1F}"

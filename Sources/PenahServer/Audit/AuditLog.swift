@@ -140,10 +140,17 @@ enum AuditLog {
     }
 
     static func hash(prev: String, canonical: String) -> String {
-        var hasher = SHA256()
-        hasher.update(data: Data(prev.utf8))
-        hasher.update(data: Data(canonical.utf8))
-        return Hex.encode(hasher.finalize())
+        Hex.encode(SHA256.hash(data: Array(prev.utf8) + Array(canonical.utf8)))
+    }
+
+    /// Whether a stored event's hash is the hash of its stored predecessor and its own content.
+    /// `buffer` is reused from event to event: verification checks every event in the trail.
+    static func hashMatches(_ event: StoredAuditEvent, chain: String, buffer: inout [UInt8]) -> Bool {
+        buffer.removeAll(keepingCapacity: true)
+        buffer += event.prevHash.utf8
+        AuditEvent.appendCanonical(to: &buffer, seq: event.seq, chain: chain, occurredMs: event.occurredMs,
+                                   actorID: event.actorID, tail: event.tail)
+        return Hex.matches(SHA256.hash(data: buffer), event.hash)
     }
 
 
@@ -154,16 +161,15 @@ enum AuditLog {
         let firstBrokenEventId: UUID?
     }
 
-    /// Recomputes every chain. Reads raw rows in pages of 10,000 (Fluent models cost more to build
-    /// than the hashing), so memory stays flat however long the trail is. While one page is
-    /// checked the next is read; each event's own hash is recomputed on every core at once (it
-    /// needs only the row), then one pass checks the links between them.
+    /// Recomputes every chain. Reads pages of 10,000 rows (see `AuditPageReader`), so memory
+    /// stays flat however long the trail is. While one page is checked the next is read; each
+    /// event's own hash is recomputed on every core at once (it needs only the row), then one
+    /// pass checks the links between them.
     static func verify(on db: any Database) async throws -> Verification {
-        let sql = db as! any SQLDatabase
         let chains = try await AuditChainHead.query(on: db).all()
         var count = 0
-        var firstBroken: (id: UUID, at: Int64)?
-        func broken(_ id: UUID, _ at: Int64) {
+        var firstBroken: (id: UUID?, at: Int64)?
+        func broken(_ id: UUID?, _ at: Int64) {
             if firstBroken == nil || at < firstBroken!.at { firstBroken = (id, at) }
         }
         for head in chains {
@@ -172,13 +178,20 @@ enum AuditLog {
             var lastSeq = 0
             var intact = true
             // A small first page starts the overlap of reading and checking sooner.
-            var page = try await readPage(chain, after: 0, limit: 1_000, sql)
-            pages: while let last = page.last {
-                async let following = readPage(chain, after: try last.decode(column: "seq", as: Int.self), limit: 10_000, sql)
-                for event in try await checkEach(page, chain: chain) {
+            var page = try await AuditPageReader.read(chain: chain, after: 0, limit: 1_000, on: db)
+            pages: while page.count > 0 {
+                // An unreadable last row ends the chain's check below; the read after it is moot.
+                let current = page, lastRead = page.seq(page.count - 1) ?? Int.max
+                async let following = AuditPageReader.read(chain: chain, after: lastRead, limit: 10_000, on: db)
+                for checked in try await checkEach(current, chain: chain) {
                     count += 1
-                    guard event.seq == lastSeq + 1, event.prevHash == prev, event.hashMatches else {
-                        broken(event.id, event.occurredMs)
+                    guard case .read(let event, let hashMatches) = checked,
+                          event.seq == lastSeq + 1, event.prevHash == prev, hashMatches else {
+                        switch checked {
+                        case .read(let event, _): broken(event.id, event.occurredMs)
+                        // Its time cannot be read either: it counts as the earliest.
+                        case .unreadable(let id): broken(id, .min)
+                        }
                         intact = false
                         break pages
                     }
@@ -190,62 +203,38 @@ enum AuditLog {
             if intact, lastSeq != head.seq || (head.seq > 0 && prev != head.hash) {
                 // Events were deleted from the end of the chain: the head remembers more.
                 let last = try await AuditEvent.query(on: db).filter(\.$chain == chain).sort(\.$seq, .descending).first()
-                broken(last?.id ?? UUID(), last?.occurredMs ?? 0)
+                broken(last?.id, last?.occurredMs ?? 0)
             }
         }
         return Verification(ok: firstBroken == nil, events: count, firstBrokenEventId: firstBroken?.id)
     }
 
-    private static func readPage(_ chain: String, after seq: Int, limit: Int, _ sql: any SQLDatabase) async throws -> [any SQLRow] {
-        // Raw rows, not Fluent models: building models costs more than hashing, and SQLKit's builder
-        // cannot express the concatenation. The text columns of the canonical form come joined by the database, in `AuditEvent.canonical`'s order:
-        // one value to decode instead of eight. Values are bound.
-        let s = SQLBind(AuditEvent.separator)
-        return try await sql.raw("""
-            SELECT id, seq, occurred_ms, actor_id, prev_hash, hash,
-                   actor_role || \(s) || unit_code || \(s) || action || \(s) || record_type || \(s) || COALESCE(record_id, '-')
-                   || \(s) || outcome || \(s) || request_id || \(s) || address AS tail
-            FROM audit_events WHERE chain = \(bind: chain) AND seq > \(bind: seq) ORDER BY seq LIMIT \(bind: limit)
-            """).all()
+    /// A row as checked: the event and whether its own hash matches, or the id (if even that
+    /// can be read) of a row that cannot be decoded.
+    private enum Checked: Sendable {
+        case read(StoredAuditEvent, hashMatches: Bool)
+        case unreadable(UUID?)
     }
 
     /// Decodes the rows and recomputes each one's hash from its own stored predecessor, in as many
     /// parallel slices as there are cores; the result keeps the rows' order.
-    private static func checkEach(_ rows: [any SQLRow], chain: String) async throws -> [VerifiedRow] {
-        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 1000))
-        let size = (rows.count + slices - 1) / slices
-        return try await withThrowingTaskGroup(of: (Int, [VerifiedRow]).self) { group in
+    private static func checkEach(_ page: AuditPageReader.Page, chain: String) async throws -> [Checked] {
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count / 1000))
+        let size = (page.count + slices - 1) / slices
+        return try await withThrowingTaskGroup(of: (Int, [Checked]).self) { group in
             for slice in 0..<slices {
-                let part = rows[min(slice * size, rows.count)..<min((slice + 1) * size, rows.count)]
-                group.addTask { (slice, try part.map { try VerifiedRow($0, chain: chain) }) }
+                group.addTask {
+                    var buffer: [UInt8] = []
+                    buffer.reserveCapacity(512)
+                    return (slice, (min(slice * size, page.count)..<min((slice + 1) * size, page.count)).map { index in
+                        guard let event = try? page.event(index) else { return .unreadable(page.id(index)) }
+                        return .read(event, hashMatches: hashMatches(event, chain: chain, buffer: &buffer))
+                    })
+                }
             }
-            var parts = [[VerifiedRow]](repeating: [], count: slices)
+            var parts = [[Checked]](repeating: [], count: slices)
             for try await (slice, checked) in group { parts[slice] = checked }
             return parts.flatMap { $0 }
         }
-    }
-
-}
-
-/// One audit row as read for verification, hashed with the same canonical form as `AuditEvent`.
-private struct VerifiedRow: Sendable {
-    let id: UUID
-    let seq: Int
-    let occurredMs: Int64
-    let prevHash: String
-    let hash: String
-    /// Whether the stored hash is the hash of the stored predecessor and this row's content.
-    let hashMatches: Bool
-
-    init(_ row: any SQLRow, chain: String) throws {
-        id = try row.decode(column: "id", as: UUID.self)
-        seq = try row.decode(column: "seq", as: Int.self)
-        occurredMs = try row.decode(column: "occurred_ms", as: Int64.self)
-        prevHash = try row.decode(column: "prev_hash", as: String.self)
-        hash = try row.decode(column: "hash", as: String.self)
-        let canonical = AuditEvent.canonical(seq: seq, chain: chain, occurredMs: occurredMs,
-                                             actorID: try row.decode(column: "actor_id", as: UUID?.self),
-                                             tail: try row.decode(column: "tail", as: String.self))
-        hashMatches = AuditLog.hash(prev: prevHash, canonical: canonical) == hash
     }
 }

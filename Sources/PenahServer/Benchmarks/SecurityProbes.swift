@@ -11,22 +11,24 @@ import Vapor
 /// - sealing and blind-indexing one person (name, FIN, document, address, phone; 5 seals, 5 indexes);
 /// - sign-in latency beside a bare bcrypt verification at the same cost.
 public enum SecurityProbes {
-    public static func run(makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
+    /// `auditOnly`: the audit append and verification figures alone (`penah-bench audit`).
+    public static func run(auditOnly: Bool = false,
+                           makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
         print("Penah security benchmark")
-        try await backend("SQLite", postgresURL: nil, makeApp: makeApp)
+        try await backend("SQLite", postgresURL: nil, auditOnly: auditOnly, makeApp: makeApp)
         if let url = ProcessInfo.processInfo.environment["PENAH_BENCH_POSTGRES_URL"] {
-            try await backend("PostgreSQL", postgresURL: url, makeApp: makeApp)
+            try await backend("PostgreSQL", postgresURL: url, auditOnly: auditOnly, makeApp: makeApp)
         } else {
             print("(set PENAH_BENCH_POSTGRES_URL to measure PostgreSQL as well)")
         }
     }
 
-    static func backend(_ name: String, postgresURL: String?,
+    static func backend(_ name: String, postgresURL: String?, auditOnly: Bool,
                         makeApp: (String?) async throws -> (Application, () async throws -> Void)) async throws {
         let (app, dispose) = try await makeApp(postgresURL)
         try await auditAppend(app, name)
         try await verify(app, name)
-        if postgresURL == nil {
+        if postgresURL == nil, !auditOnly {
             try await sealing(app)
             try await signIn(app)
         }

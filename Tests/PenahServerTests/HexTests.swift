@@ -1,0 +1,28 @@
+import Crypto
+import Foundation
+import Testing
+@testable import PenahServer
+
+@Suite("Hex")
+struct HexTests {
+    @Test("appendUUID writes exactly Foundation's uuidString")
+    func uuid() {
+        for uuid in (0..<200).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                                                       UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))] {
+            var bytes: [UInt8] = []
+            Hex.appendUUID(uuid, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == uuid.uuidString)
+        }
+    }
+
+    @Test("matches accepts only the exact lower-case hex of the bytes")
+    func matches() {
+        let digest = SHA256.hash(data: Data("penah".utf8))
+        let hex = Hex.encode(digest)
+        #expect(Hex.matches(digest, hex))
+        #expect(!Hex.matches(digest, hex.uppercased()))
+        #expect(!Hex.matches(digest, String(hex.dropLast())))
+        #expect(!Hex.matches(digest, hex + "0"))
+        #expect(!Hex.matches(digest, String(hex.dropLast()) + (hex.last == "0" ? "1" : "0")))
+    }
+}
