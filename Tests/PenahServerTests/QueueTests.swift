@@ -221,6 +221,60 @@ struct BoardRelayTests {
             try await nodeB.asyncShutdown()
         }
     }
+
+    @Test("calls committed in one batch reach the other node in order; a call rolled back with its unit never does",
+          .enabled(if: TestDatabase.isPostgres))
+    func batchedNotifications() async throws {
+        try await withPenah { nodeA in
+            try await nodeA.seedUnits()
+            let schema = try #require(nodeA.storage[PostgresConnectionKey.self]?.schema)
+            let nodeB = try await Application.make(.testing)
+            do {
+                try await configure(nodeB, settings: nodeA.settings, databaseSearchPath: [schema])
+                var onB = nodeB.board.subscribe(unitCode: "BAKU-1").makeAsyncIterator()
+                let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
+                let queue = QueueService(db: nodeA.db, board: nodeA.board)
+                for _ in 0..<2 { _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t")) }
+                let combiner = try #require(nodeA.db.context.configuration as? CombinedWrites).combiner
+                let blocker = WriteCombinerTests.Blocker()
+                let held = blocker.hold(nodeA)
+                for _ in 0..<500 where !blocker.isHolding { try await Task.sleep(for: .milliseconds(10)) }
+                // Queued one at a time, so the batch runs them in this order.
+                let first = Task { try await queue.callNext(unit: unit, desk: 1, actor: .system("t")) }
+                for _ in 0..<500 where combiner.queued < 1 { try await Task.sleep(for: .milliseconds(10)) }
+                let rolledBack = Task {
+                    try await nodeA.db.writeTransaction { db in
+                        let phantom = Ticket()
+                        phantom.series = "S"
+                        phantom.number = 99
+                        phantom.desk = 9
+                        phantom.calledAt = Date()
+                        _ = try await nodeA.board.announce(unitCode: "BAKU-1", ticket: phantom, within: db)
+                        throw Abort(.conflict)
+                    }
+                }
+                for _ in 0..<500 where combiner.queued < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                let second = Task { try await queue.callNext(unit: unit, desk: 2, actor: .system("t")) }
+                for _ in 0..<500 where combiner.queued < 3 { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(combiner.queued == 3)
+                blocker.release()
+                try await held.value
+                let calls = [try #require(try await first.value), try #require(try await second.value)]
+                await #expect(throws: Abort.self) { try await rolledBack.value }
+                var heard: [String] = []
+                for _ in 0..<2 { heard.append(try #require(await onB.next()).number) }
+                #expect(heard == calls.map(\.label))
+                // Nothing else was sent: the next event on B is the next call.
+                _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"))
+                let third = try #require(try await queue.callNext(unit: unit, desk: 3, actor: .system("t")))
+                #expect(await onB.next()?.number == third.label)
+            } catch {
+                try? await nodeB.asyncShutdown()
+                throw error
+            }
+            try await nodeB.asyncShutdown()
+        }
+    }
 }
 
 @Suite("Idempotency-Key")

@@ -22,19 +22,40 @@ final class WriteCombiner: Sendable {
     /// connection, as Fluent's nested transactions do; audit events wait in it for the COMMIT.
     @TaskLocal static var currentBatch: Batch?
 
-    /// One database transaction's worth of units, and their audit events. The events are chained
-    /// and stored last, just before the COMMIT, so the chain heads are locked only briefly.
+    /// One database transaction's worth of units, their audit events and their PostgreSQL
+    /// notifications. Both are sent last, just before the COMMIT (the events are chained then, so
+    /// the chain heads are locked only briefly; a NOTIFY is delivered at COMMIT wherever it is
+    /// sent), which costs one statement per batch instead of one per unit.
     final class Batch: Sendable {
+        struct Notification: Sendable { let channel: String; let payload: String }
+        struct Mark { fileprivate let audit: Int, notifications: Int }
+
         let connection: any Database
-        private let audit = NIOLockedValueBox<[AuditLog.Draft]>([])
+        private let deferred = NIOLockedValueBox<(audit: [AuditLog.Draft], notifications: [Notification])>(([], []))
 
         init(connection: any Database) { self.connection = connection }
 
-        func `defer`(_ draft: AuditLog.Draft) { audit.withLockedValue { $0.append(draft) } }
-        var auditMark: Int { audit.withLockedValue { $0.count } }
-        /// A unit rolled back to its savepoint takes its events with it.
-        func dropAudit(after mark: Int) { audit.withLockedValue { $0.removeSubrange(mark...) } }
-        func writeAudit() async throws { try await AuditLog.write(audit.withLockedValue { $0 }, on: connection) }
+        func `defer`(_ draft: AuditLog.Draft) { deferred.withLockedValue { $0.audit.append(draft) } }
+        func `defer`(_ notification: Notification) { deferred.withLockedValue { $0.notifications.append(notification) } }
+        var mark: Mark { deferred.withLockedValue { Mark(audit: $0.audit.count, notifications: $0.notifications.count) } }
+
+        /// A unit rolled back to its savepoint takes its events and notifications with it.
+        func drop(after mark: Mark) {
+            deferred.withLockedValue {
+                $0.audit.removeSubrange(mark.audit...)
+                $0.notifications.removeSubrange(mark.notifications...)
+            }
+        }
+
+        func flush() async throws {
+            let (audit, notifications) = deferred.withLockedValue { ($0.audit, $0.notifications) }
+            try await AuditLog.write(audit, on: connection)
+            guard !notifications.isEmpty else { return }
+            // Raw: pg_notify is a function call, not a query SQLKit builds. Sent in their order,
+            // so boards on other nodes see the calls as they were made. Values bound.
+            let calls = notifications.map { "pg_notify(\(bind: $0.channel), \(bind: $0.payload))" as SQLQueryString }
+            try await (connection as! any SQLDatabase).raw("SELECT \(calls.joined(separator: ", "))").run()
+        }
     }
 
     /// Enough to amortise a flush; small enough that no caller waits behind a long queue, and
@@ -112,15 +133,15 @@ final class WriteCombiner: Sendable {
                     // nest and are not released one by one, which would cost a round trip per unit:
                     // a rollback goes back to the newest, the unit's own; COMMIT ends them all.
                     if index > 0 { try await sql.raw("SAVEPOINT penah_unit").run() }
-                    let mark = current.auditMark
+                    let mark = current.mark
                     let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
                     answers.withLockedValue { $0.append(outcome.answer) }
                     if outcome.succeeded { continue }
                     guard index > 0 else { throw FirstUnitFailed() }
                     try await sql.raw("ROLLBACK TO SAVEPOINT penah_unit").run()
-                    current.dropAudit(after: mark)
+                    current.drop(after: mark)
                 }
-                try await current.writeAudit()
+                try await current.flush()
             }
             for answer in answers.withLockedValue({ $0 }) { answer(nil) }
         } catch is FirstUnitFailed {

@@ -57,6 +57,8 @@ final class BoardRelay: Sendable {
         let message = Message(node: node, unitCode: unitCode, number: event.number, desk: event.desk,
                               calledAtMs: BoardBroadcaster.Event.milliseconds(event.calledAt))
         let payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
+        // In a group commit the batch sends its notifications together, before its COMMIT.
+        if let batch = WriteCombiner.currentBatch { return batch.defer(.init(channel: channel, payload: payload)) }
         try await db.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
     }
 
