@@ -69,6 +69,8 @@ final class WriteCombiner: Sendable {
         let run: @Sendable (any Database) async -> (succeeded: Bool, answer: @Sendable ((any Error)?) -> Void)
         /// Answers a caller whose body never ran because the batch failed first.
         let abandon: @Sendable (any Error) -> Void
+        /// See `Database.writeTransaction(rerunnable:_:)`.
+        let rerunnable: Bool
     }
 
     private let state = NIOLockedValueBox<(waiting: [Job], draining: Bool)>(([], false))
@@ -77,7 +79,7 @@ final class WriteCombiner: Sendable {
     var queued: Int { state.withLockedValue { $0.waiting.count } }
 
     /// Runs `body` in the next batch and returns once that batch has committed.
-    func perform<T: Sendable>(on database: any Database,
+    func perform<T: Sendable>(on database: any Database, rerunnable: Bool = false,
                               _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let job = Job(
@@ -92,7 +94,8 @@ final class WriteCombiner: Sendable {
                         return (false, { _ in continuation.resume(throwing: error) })
                     }
                 },
-                abandon: { continuation.resume(throwing: $0) })
+                abandon: { continuation.resume(throwing: $0) },
+                rerunnable: rerunnable)
             let start = state.withLockedValue { state -> Bool in
                 state.waiting.append(job)
                 defer { state.draining = true }
@@ -119,8 +122,37 @@ final class WriteCombiner: Sendable {
     }
 
     private struct FirstUnitFailed: Error {}
+    private struct UnitFailed: Error {}
 
     private func run(_ batch: [Job], on database: any Database) async {
+        if batch.count > 1, batch.allSatisfy(\.rerunnable), await runWithoutSavepoints(batch, on: database) { return }
+        await runWithSavepoints(batch, on: database)
+    }
+
+    /// A batch of rerunnable units, without savepoints: a savepoint costs a round trip, as much
+    /// as a unit's own statement on the queue's paths. If any unit fails, or the COMMIT does,
+    /// the whole transaction is rolled back unanswered and `runWithSavepoints` runs the batch
+    /// again, so each unit still commits or fails on its own.
+    private func runWithoutSavepoints(_ batch: [Job], on database: any Database) async -> Bool {
+        let answers = NIOLockedValueBox<[@Sendable ((any Error)?) -> Void]>([])
+        do {
+            try await Self.transaction(on: database) { connection in
+                let current = Batch(connection: connection)
+                for job in batch {
+                    let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
+                    guard outcome.succeeded else { throw UnitFailed() }
+                    answers.withLockedValue { $0.append(outcome.answer) }
+                }
+                try await current.flush()
+            }
+        } catch {
+            return false
+        }
+        for answer in answers.withLockedValue({ $0 }) { answer(nil) }
+        return true
+    }
+
+    private func runWithSavepoints(_ batch: [Job], on database: any Database) async {
         let answers = NIOLockedValueBox<[@Sendable ((any Error)?) -> Void]>([])
         do {
             try await Self.transaction(on: database) { connection in
@@ -146,7 +178,7 @@ final class WriteCombiner: Sendable {
             for answer in answers.withLockedValue({ $0 }) { answer(nil) }
         } catch is FirstUnitFailed {
             answers.withLockedValue { $0 }.first?(nil)
-            if batch.count > 1 { await run(Array(batch.dropFirst()), on: database) }
+            if batch.count > 1 { await runWithSavepoints(Array(batch.dropFirst()), on: database) }
         } catch {
             let ran = answers.withLockedValue { $0 }
             for answer in ran { answer(error) }

@@ -33,7 +33,7 @@ struct QueueService {
         // A collision between server nodes (see `insertNumbered`) simply takes the next number.
         for attempt in 1...5 {
             do {
-                return try await db.writeTransaction { db in
+                return try await db.writeTransaction(rerunnable: true) { db in
                     let ticket = Ticket()
                     ticket.id = UUID()
                     ticket.$unit.id = unitID
@@ -56,7 +56,7 @@ struct QueueService {
     func callNext(unit: Unit, desk: Int, actor: AuditActor, now: Date = Date()) async throws -> Ticket? {
         guard (1...unit.desks).contains(desk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
         let unitID = try unit.requireID()
-        let (ticket, event): (Ticket?, BoardBroadcaster.Event?) = try await db.writeTransaction { [board] db in
+        let (ticket, event): (Ticket?, BoardBroadcaster.Event?) = try await db.writeTransaction(rerunnable: true) { [board] db in
             guard let ticket = try await QueueRepository(db: db).claimNext(unitID: unitID, day: BakuFormat.dayKey(now), desk: desk, now: now)
             else { return (nil, nil) }
             try await AuditLog.append(on: db, actor: actor, action: "queue.call", recordType: "ticket", recordID: ticket.id?.uuidString)
@@ -75,7 +75,7 @@ struct QueueService {
             guard let newDesk else { throw ValidationProblems([.init(field: "desk", code: "required")]) }
             guard (1...unit.desks).contains(newDesk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
         }
-        let (ticket, event): (Ticket, BoardBroadcaster.Event?) = try await db.writeTransaction { [board] db in
+        let (ticket, event): (Ticket, BoardBroadcaster.Event?) = try await db.writeTransaction(rerunnable: true) { [board] db in
             guard let ticket = try await Ticket.find(ticketID, on: db), ticket.$unit.id == unit.id else { throw Abort(.notFound) }
             guard let next = transition.apply(to: ticket.status) else { throw Abort(.conflict) }
             ticket.statusCode = next.rawValue

@@ -57,38 +57,82 @@ struct WriteCombinerTests {
         #expect(condition())
     }
 
+    /// Queues units 0..<count behind a blocker, one at a time so the batch runs them in order,
+    /// releases them as one batch and returns each caller's outcome. Each unit inserts its name,
+    /// appends an audit event and throws if it is in `failing`; `runs` counts each body's runs.
+    func batch(_ app: Application, count: Int, failing: Set<Int>, rerunnable: @escaping @Sendable (Int) -> Bool = { _ in false },
+               runs: NIOLockedValueBox<[Int: Int]> = .init([:])) async throws -> [Result<String, Refused>] {
+        let blocker = Blocker()
+        let held = blocker.hold(app)
+        try await waitUntil { blocker.isHolding }
+        var units: [Task<Result<String, Refused>, Never>] = []
+        for i in 0..<count {
+            units.append(Task { () -> Result<String, Refused> in
+                do {
+                    return .success(try await app.db.writeTransaction(rerunnable: rerunnable(i)) { db in
+                        runs.withLockedValue { $0[i, default: 0] += 1 }
+                        try await insert("unit-\(i)", on: db)
+                        try await AuditLog.append(on: db, actor: .system("test"), action: "test.write", recordType: "probe", recordID: "unit-\(i)")
+                        if failing.contains(i) { throw Refused(name: "unit-\(i)") }
+                        return "unit-\(i)"
+                    })
+                } catch let error as Refused { return .failure(error) } catch { return .failure(Refused(name: "\(error)")) }
+            })
+            try await waitUntil { (try? combiner(app).queued) == i + 1 }
+        }
+        blocker.release()
+        try await held.value
+        var outcomes: [Result<String, Refused>] = []
+        for unit in units { outcomes.append(await unit.value) }
+        return outcomes
+    }
+
+    /// Exactly the units not in `failing` are stored and audited, and the trail verifies.
+    func expectOnly(_ app: Application, count: Int, failing: Set<Int>, _ outcomes: [Result<String, Refused>]) async throws {
+        let committed = (0..<count).filter { !failing.contains($0) }.map { "unit-\($0)" }
+        #expect(outcomes == (0..<count).map { failing.contains($0) ? .failure(Refused(name: "unit-\($0)")) : .success("unit-\($0)") })
+        #expect(try await names(app) == Set(committed))
+        let audited = try await AuditEvent.query(on: app.db).filter(\.$recordType == "probe").sort(\.$seq).all()
+        #expect(audited.map(\.recordID) == committed)
+        #expect(try await AuditLog.verify(on: app.db).ok)
+    }
+
     @Test("in one batch, a unit that throws is rolled back alone, audit events included, and its caller gets its own error")
     func failingUnitAlone() async throws {
         try await withPenah { app in
             try await probeTables(app)
+            // Its first unit fails too.
             let failing: Set<Int> = [0, 4]
-            let blocker = Blocker()
-            let held = blocker.hold(app)
-            try await waitUntil { blocker.isHolding }
-            // Queued one at a time, so the batch's order is known: its first unit fails too.
-            var units: [Task<Result<String, Refused>, Never>] = []
-            for i in 0..<6 {
-                units.append(Task { () -> Result<String, Refused> in
-                    do {
-                        return .success(try await app.db.writeTransaction { db in
-                            try await insert("unit-\(i)", on: db)
-                            try await AuditLog.append(on: db, actor: .system("test"), action: "test.write", recordType: "probe", recordID: "unit-\(i)")
-                            if failing.contains(i) { throw Refused(name: "unit-\(i)") }
-                            return "unit-\(i)"
-                        })
-                    } catch let error as Refused { return .failure(error) } catch { return .failure(Refused(name: "\(error)")) }
-                })
-                try await waitUntil { (try? combiner(app).queued) == i + 1 }
-            }
-            blocker.release()
-            try await held.value
-            var outcomes: [Result<String, Refused>] = []
-            for unit in units { outcomes.append(await unit.value) }
-            #expect(outcomes == (0..<6).map { failing.contains($0) ? .failure(Refused(name: "unit-\($0)")) : .success("unit-\($0)") })
-            #expect(try await names(app) == ["unit-1", "unit-2", "unit-3", "unit-5"])
-            let audited = try await AuditEvent.query(on: app.db).filter(\.$recordType == "probe").sort(\.$seq).all()
-            #expect(audited.map(\.recordID) == ["unit-1", "unit-2", "unit-3", "unit-5"])
-            #expect(try await AuditLog.verify(on: app.db).ok)
+            try await expectOnly(app, count: 6, failing: failing, try await batch(app, count: 6, failing: failing))
+        }
+    }
+
+    @Test("rerunnable units share a batch without savepoints; when one fails, the batch is run again unit by unit")
+    func rerunnableBatch() async throws {
+        try await withPenah { app in
+            try await probeTables(app)
+            let runs = NIOLockedValueBox<[Int: Int]>([:])
+            let outcomes = try await batch(app, count: 5, failing: [2], rerunnable: { _ in true }, runs: runs)
+            try await expectOnly(app, count: 5, failing: [2], outcomes)
+            // Without savepoints up to the failure, then again with them: the units before it and
+            // the failing one ran twice, the ones after it once.
+            #expect(runs.withLockedValue { $0 } == [0: 2, 1: 2, 2: 2, 3: 1, 4: 1])
+            // A batch that succeeds runs each unit once.
+            runs.withLockedValue { $0 = [:] }
+            try await app.sql.raw("DELETE FROM probe_rows").run()
+            _ = try await batch(app, count: 3, failing: [], rerunnable: { _ in true }, runs: runs)
+            #expect(runs.withLockedValue { $0 } == [0: 1, 1: 1, 2: 1])
+        }
+    }
+
+    @Test("a unit that is not rerunnable runs once, whatever the other units of its batch do")
+    func mixedBatch() async throws {
+        try await withPenah { app in
+            try await probeTables(app)
+            let runs = NIOLockedValueBox<[Int: Int]>([:])
+            let outcomes = try await batch(app, count: 4, failing: [3], rerunnable: { $0 != 1 }, runs: runs)
+            try await expectOnly(app, count: 4, failing: [3], outcomes)
+            #expect(runs.withLockedValue { $0 } == [0: 1, 1: 1, 2: 1, 3: 1])
         }
     }
 
