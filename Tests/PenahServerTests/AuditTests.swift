@@ -91,6 +91,35 @@ struct AuditTests {
         }
     }
 
+    @Test("deleting an event inside a long chain names the event after the gap")
+    func gap() async throws {
+        try await withPenah { app in
+            // Past the first page and into the second range, which is read before the first is checked.
+            try await app.db.writeTransaction { db in
+                for i in 0..<1_500 {
+                    try await AuditLog.append(on: db, actor: .system("t"), action: "test.bulk", recordType: "thing", recordID: "\(i)")
+                }
+            }
+            try await AuditEvent.query(on: app.db).filter(\.$seq == 1_200).delete()
+            let after = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == 1_201).first())
+            let result = try await AuditLog.verify(on: app.db)
+            #expect(!result.ok && result.firstBrokenEventId == after.id)
+        }
+    }
+
+    @Test("events the chain's head does not know of are checked too")
+    func pastTheHead() async throws {
+        try await withPenah { app in
+            try await appendSome(app, count: 5, units: ["BAKU-1"])
+            // The head forgets its last two events, as if they had been slipped in behind it.
+            let third = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == 3).first())
+            try await app.sql.update(AuditChainHead.schema).set("seq", to: SQLBind(3)).set("hash", to: SQLBind(third.hash)).run()
+            let result = try await AuditLog.verify(on: app.db)
+            #expect(result.events == 5)
+            #expect(!result.ok)
+        }
+    }
+
     @Test("deleting the newest event is noticed")
     func truncated() async throws {
         try await withPenah { app in

@@ -161,8 +161,8 @@ enum AuditLog {
         let firstBrokenEventId: UUID?
     }
 
-    /// Recomputes every chain. Reads pages of 10,000 rows (see `AuditPageReader`), so memory
-    /// stays flat however long the trail is. While one page is checked the next is read; each
+    /// Recomputes every chain. Reads pages of 10,000 rows (see `AuditPageReader.Pages`), so memory
+    /// stays flat however long the trail is. While one page is checked the next two are read; each
     /// event's own hash is recomputed on every core at once (it needs only the row), then one
     /// pass checks the links between them.
     static func verify(on db: any Database) async throws -> Verification {
@@ -177,13 +177,10 @@ enum AuditLog {
             var prev = genesis
             var lastSeq = 0
             var intact = true
-            // A small first page starts the overlap of reading and checking sooner.
-            var page = try await AuditPageReader.read(chain: chain, after: 0, limit: 1_000, on: db)
-            pages: while page.count > 0 {
-                // An unreadable last row ends the chain's check below; the read after it is moot.
-                let current = page, lastRead = page.seq(page.count - 1) ?? Int.max
-                async let following = AuditPageReader.read(chain: chain, after: lastRead, limit: 10_000, on: db)
-                for checked in try await checkEach(current, chain: chain) {
+            var pages = AuditPageReader.Pages(chain: chain, headSeq: head.seq, on: db)
+            defer { pages.cancel() }
+            pages: while let page = try await pages.next() {
+                for checked in try await checkEach(page, chain: chain) {
                     count += 1
                     guard case .read(let event, let hashMatches) = checked,
                           event.seq == lastSeq + 1, event.prevHash == prev, hashMatches else {
@@ -198,7 +195,6 @@ enum AuditLog {
                     prev = event.hash
                     lastSeq = event.seq
                 }
-                page = try await following
             }
             if intact, lastSeq != head.seq || (head.seq > 0 && prev != head.hash) {
                 // Events were deleted from the end of the chain: the head remembers more.

@@ -34,34 +34,82 @@ enum AuditPageReader {
 
     struct UnreadableRow: Error {}
 
-    static func read(chain: String, after seq: Int, limit: Int, on db: any Database) async throws -> Page {
-        if let postgres = db as? any PostgresDatabase { return try await read(chain, seq, limit, postgres, db.logger) }
-        if let sqlite = db as? any SQLiteDatabase { return try await read(chain, seq, limit, sqlite) }
+    /// Events with `after < seq <= through`, at most `limit` of them, in order.
+    static func read(chain: String, after seq: Int, through: Int, limit: Int, on db: any Database) async throws -> Page {
+        if let postgres = db as? any PostgresDatabase { return try await read(chain, seq, through, limit, postgres, db.logger) }
+        if let sqlite = db as? any SQLiteDatabase { return try await read(chain, seq, through, limit, sqlite) }
         throw UnreadableRow()
+    }
+
+    /// A chain's pages, read ahead of the checker two at a time. Up to the head's seq the pages are
+    /// fixed seq ranges, so a page need not wait for the one before it; past the head (events it
+    /// does not know of: forged, or appended during the check) they follow one another until one
+    /// comes back empty. The first range is small, so checking starts sooner.
+    struct Pages {
+        let chain: String
+        let headSeq: Int
+        let db: any Database
+        private var pending: [Task<Page, any Error>] = []
+        private var nextAfter = 0
+        private var pastHead = false
+
+        static let size = 10_000
+
+        init(chain: String, headSeq: Int, on db: any Database) {
+            self.chain = chain
+            self.headSeq = headSeq
+            self.db = db
+            while pending.count < 2, nextAfter < headSeq { requestRange() }
+        }
+
+        private mutating func requestRange() {
+            let after = nextAfter, through = min(headSeq, after == 0 ? 1_000 : after + Self.size)
+            let (chain, db) = (chain, db)
+            pending.append(Task { try await read(chain: chain, after: after, through: through, limit: through - after, on: db) })
+            nextAfter = through
+        }
+
+        /// The next page, or nil when the chain has been read to its end.
+        mutating func next() async throws -> Page? {
+            if pending.isEmpty {
+                if pastHead { return nil }
+                pastHead = true
+                let page = try await read(chain: chain, after: headSeq, through: .max, limit: Self.size, on: db)
+                return page.count > 0 ? page : nil
+            }
+            let page = try await pending.removeFirst().value
+            if nextAfter < headSeq { requestRange() }
+            return page
+        }
+
+        /// Stops reading ahead once the checker has found what it was looking for.
+        func cancel() { pending.forEach { $0.cancel() } }
     }
 
     /// The columns in the order both readers take them; the text fields of the canonical form in
     /// `AuditEvent.canonical`'s order. `$1` is the separator, `$2` the chain, `$3` the last seq
-    /// read, `$4` the page size.
+    /// read, `$4` the last seq to read, `$5` the page size.
     private static func query(placeholder: (Int) -> String) -> String {
         let s = placeholder(1)
         return """
             SELECT id, seq, occurred_ms, actor_id, prev_hash, hash,
                    actor_role || \(s) || unit_code || \(s) || action || \(s) || record_type || \(s) || COALESCE(record_id, '-')
                    || \(s) || outcome || \(s) || request_id || \(s) || address AS tail
-            FROM audit_events WHERE chain = \(placeholder(2)) AND seq > \(placeholder(3)) ORDER BY seq LIMIT \(placeholder(4))
+            FROM audit_events WHERE chain = \(placeholder(2)) AND seq > \(placeholder(3)) AND seq <= \(placeholder(4))
+            ORDER BY seq LIMIT \(placeholder(5))
             """
     }
 
     private static let postgresSQL = query { "$\($0)" }
     private static let sqliteSQL = query { "?\($0)" }
 
-    private static func read(_ chain: String, _ seq: Int, _ limit: Int, _ db: any PostgresDatabase,
+    private static func read(_ chain: String, _ seq: Int, _ through: Int, _ limit: Int, _ db: any PostgresDatabase,
                              _ logger: Logger) async throws -> Page {
         var binds = PostgresBindings()
         binds.append(AuditEvent.separator)
         binds.append(chain)
         binds.append(seq)
+        binds.append(through)
         binds.append(limit)
         let query = PostgresQuery(unsafeSQL: postgresSQL, binds: binds)
         // The future form collects the rows on the connection's event loop; iterating the async
@@ -81,8 +129,8 @@ enum AuditPageReader {
         }, id: { try? cell($0, 0)?.decode(UUID.self) }, seq: { try? cell($0, 1)?.decode(Int.self) })
     }
 
-    private static func read(_ chain: String, _ seq: Int, _ limit: Int, _ db: any SQLiteDatabase) async throws -> Page {
-        let rows = try await db.query(sqliteSQL, [.text(AuditEvent.separator), .text(chain), .integer(seq), .integer(limit)])
+    private static func read(_ chain: String, _ seq: Int, _ through: Int, _ limit: Int, _ db: any SQLiteDatabase) async throws -> Page {
+        let rows = try await db.query(sqliteSQL, [.text(AuditEvent.separator), .text(chain), .integer(seq), .integer(through), .integer(limit)])
         return Page(count: rows.count, event: { index in
             let columns = rows[index].columns
             guard columns.count == 7, let id = uuid(columns[0].data), case .integer(let seq) = columns[1].data,
