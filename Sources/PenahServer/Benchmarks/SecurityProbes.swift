@@ -6,7 +6,7 @@ import Vapor
 /// Measurements behind `penah-bench security` (issue 3). They live in the server module because
 /// they drive internal services directly; nothing in the server calls them. On the embedded
 /// database and, when `PENAH_BENCH_POSTGRES_URL` is set, on PostgreSQL:
-/// - audit append with 8 concurrent writers, each event in its own write transaction;
+/// - audit append with 8 concurrent writers, each event in its own write transaction (rerunnable, and savepointed);
 /// - `verify-audit` throughput over the trail just written plus bulk-appended events;
 /// - sealing and blind-indexing one person (name, FIN, document, address, phone; 5 seals, 5 indexes);
 /// - sign-in latency beside a bare bcrypt verification at the same cost.
@@ -35,26 +35,31 @@ public enum SecurityProbes {
         try await dispose()
     }
 
+    /// Twice: as writes that are rerunnable (as the queue's are: a batch of them needs no
+    /// savepoints) and as writes with a savepoint each (as every other write).
     static func auditAppend(_ app: Application, _ name: String) async throws {
-        let writers = 8, perWriter = 500
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<writers {
-                group.addTask {
-                    let actor = AuditActor(userID: UUID(), role: "reception", unitCode: "BAKU-\(writer % 4 + 1)",
-                                           requestID: "bench", address: "127.0.0.1")
-                    for i in 0..<perWriter {
-                        try await app.db.writeTransaction { db in
-                            try await AuditLog.append(on: db, actor: actor, action: "bench.write", recordType: "thing", recordID: "\(i)")
+        for rerunnable in [true, false] {
+            let writers = 8, perWriter = 500
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<writers {
+                    group.addTask {
+                        let actor = AuditActor(userID: UUID(), role: "reception", unitCode: "BAKU-\(writer % 4 + 1)",
+                                               requestID: "bench", address: "127.0.0.1")
+                        for i in 0..<perWriter {
+                            try await app.db.writeTransaction(rerunnable: rerunnable) { db in
+                                try await AuditLog.append(on: db, actor: actor, action: "bench.write", recordType: "thing", recordID: "\(i)")
+                            }
                         }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            let seconds = milliseconds(ContinuousClock.now - start) / 1000
+            print(String(format: "[%@] audit append, %d writers: %.0f events/s (%d events, each its own %@ transaction)",
+                         name, writers, Double(writers * perWriter) / seconds, writers * perWriter,
+                         rerunnable ? "rerunnable" : "savepointed"))
         }
-        let seconds = milliseconds(ContinuousClock.now - start) / 1000
-        print(String(format: "[%@] audit append, %d writers: %.0f events/s (%d events, each its own transaction)",
-                     name, writers, Double(writers * perWriter) / seconds, writers * perWriter))
     }
 
     static func verify(_ app: Application, _ name: String) async throws {
