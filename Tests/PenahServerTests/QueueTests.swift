@@ -148,6 +148,19 @@ struct QueueTests {
         }
     }
 
+    @Test("a board hears every call of the largest batch, published at once")
+    func burst() async throws {
+        let board = BoardBroadcaster()
+        var stream = board.subscribe(unitCode: "BAKU-1").makeAsyncIterator()
+        let burst = (1...WriteCombiner.maximumRerunnableBatch).map {
+            BoardBroadcaster.Event(number: TicketNumber.format(series: "S", number: $0), desk: 1, calledAtMs: 0)
+        }
+        for event in burst { board.publish(unitCode: "BAKU-1", event: event) }
+        var heard: [BoardBroadcaster.Event] = []
+        for _ in burst { heard.append(try #require(await stream.next())) }
+        #expect(heard == burst)
+    }
+
     @Test("the queue view holds ticket data only")
     func queueView() async throws {
         try await withPenah { app in

@@ -48,7 +48,9 @@ final class BoardBroadcaster: Sendable {
     /// A stream of the unit's calls; it ends its subscription when the consumer goes away.
     func subscribe(unitCode: String) -> AsyncStream<Event> {
         let id = UUID()
-        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(32))
+        // Room for a whole batch of calls (see `WriteCombiner.maximumRerunnableBatch`) arriving at
+        // once, several times over; a board that stops reading keeps only the newest.
+        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(4 * WriteCombiner.maximumRerunnableBatch))
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLockedValue { $0.removeValue(forKey: id) }
         }

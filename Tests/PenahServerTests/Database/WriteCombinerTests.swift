@@ -125,6 +125,28 @@ struct WriteCombinerTests {
         }
     }
 
+    @Test("up to 64 rerunnable units share a batch, other units up to 32", arguments: [true, false])
+    func batchSize(rerunnable: Bool) async throws {
+        try await withPenah { app in
+            let blocker = Blocker()
+            let held = blocker.hold(app)
+            try await waitUntil { blocker.isHolding }
+            let units = (0..<70).map { _ in
+                Task {
+                    // The batch itself, not its address: a freed batch's address can be reused.
+                    try await app.db.writeTransaction(rerunnable: rerunnable) { _ in try #require(WriteCombiner.currentBatch) }
+                }
+            }
+            try await waitUntil { (try? combiner(app).queued) == 70 }
+            blocker.release()
+            try await held.value
+            var batches: [WriteCombiner.Batch] = []
+            for unit in units { batches.append(try await unit.value) }
+            let sizes = Dictionary(grouping: batches, by: ObjectIdentifier.init).mapValues(\.count)
+            #expect(sizes.values.sorted(by: >) == (rerunnable ? [64, 6] : [32, 32, 6]))
+        }
+    }
+
     @Test("a unit that is not rerunnable runs once, whatever the other units of its batch do")
     func mixedBatch() async throws {
         try await withPenah { app in
