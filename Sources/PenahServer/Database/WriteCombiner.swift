@@ -62,7 +62,8 @@ final class WriteCombiner: Sendable {
     /// within PostgreSQL's cache of 64 subtransactions per transaction (one savepoint per unit).
     static let maximumBatch = 32
     /// Rerunnable units take no savepoints, so more of them fit in one batch: 50 desks calling at
-    /// once then share one COMMIT instead of two.
+    /// once then share one COMMIT instead of two. Run again unit by unit, such a batch takes 63
+    /// savepoints, still within that cache.
     static let maximumRerunnableBatch = 64
 
     /// A unit of work waiting for a batch.
@@ -114,6 +115,8 @@ final class WriteCombiner: Sendable {
             // them queue it, so batches fill instead of alternating between one unit and the rest.
             await Task.yield()
             let batch = state.withLockedValue { state -> [Job] in
+                // A run of rerunnable units at the head of the queue, longer than a usual batch,
+                // goes as one batch; anything else as usual.
                 let rerunnable = state.waiting.prefix(Self.maximumRerunnableBatch).prefix(while: \.rerunnable)
                 let batch = Array(rerunnable.count > Self.maximumBatch ? rerunnable : state.waiting.prefix(Self.maximumBatch))
                 state.waiting.removeFirst(batch.count)
