@@ -88,6 +88,12 @@ struct AuditTests {
                 try await app.sql.update(AuditEvent.schema).set("action", to: SQLBind("test.bulk"))
                     .where("id", .equal, SQLBind(victim.id!)).run()
             }
+            // A head that forgets all but its first 1,000 events: the 11,500 past it, more than a
+            // page, are still read and checked.
+            let thousandth = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == 1_000).first())
+            try await app.sql.update(AuditChainHead.schema).set("seq", to: SQLBind(1_000)).set("hash", to: SQLBind(thousandth.hash)).run()
+            let pastHead = try await AuditLog.verify(on: app.db)
+            #expect(!pastHead.ok && pastHead.events == 12_500)
         }
     }
 

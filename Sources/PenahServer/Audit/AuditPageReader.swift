@@ -51,7 +51,6 @@ enum AuditPageReader {
         let db: any Database
         private var pending: [Task<Page, any Error>] = []
         private var nextAfter = 0
-        private var pastHead = false
 
         static let size = 10_000
 
@@ -72,10 +71,11 @@ enum AuditPageReader {
         /// The next page, or nil when the chain has been read to its end.
         mutating func next() async throws -> Page? {
             if pending.isEmpty {
-                if pastHead { return nil }
-                pastHead = true
-                let page = try await read(chain: chain, after: headSeq, through: .max, limit: Self.size, on: db)
-                return page.count > 0 ? page : nil
+                let page = try await read(chain: chain, after: max(nextAfter, headSeq), through: .max, limit: Self.size, on: db)
+                guard page.count > 0 else { return nil }
+                // An unreadable last row ends the check there; nothing after it is needed.
+                nextAfter = page.seq(page.count - 1) ?? .max
+                return page
             }
             let page = try await pending.removeFirst().value
             if nextAfter < headSeq { requestRange() }
