@@ -18,6 +18,15 @@ struct AuditTests {
         }
     }
 
+    /// `count` events on the system's chain, in one write transaction.
+    func appendBulk(_ app: Application, count: Int) async throws {
+        try await app.db.writeTransaction { db in
+            for i in 0..<count {
+                try await AuditLog.append(on: db, actor: .system("t"), action: "test.bulk", recordType: "thing", recordID: "\(i)")
+            }
+        }
+    }
+
     @Test("an intact trail verifies, per-unit chains included")
     func intact() async throws {
         try await withPenah { app in
@@ -72,11 +81,7 @@ struct AuditTests {
     func acrossPages() async throws {
         try await withPenah { app in
             // 12,500 events: a first page of 1,000, then pages of 10,000 and a partial one.
-            try await app.db.writeTransaction { db in
-                for i in 0..<12_500 {
-                    try await AuditLog.append(on: db, actor: .system("t"), action: "test.bulk", recordType: "thing", recordID: "\(i)")
-                }
-            }
+            try await appendBulk(app, count: 12_500)
             let intact = try await AuditLog.verify(on: app.db)
             #expect(intact.ok && intact.events == 12_500)
             for seq in [1_001, 11_999] {
@@ -101,11 +106,7 @@ struct AuditTests {
     func gap() async throws {
         try await withPenah { app in
             // Past the first page and into the second range, which is read before the first is checked.
-            try await app.db.writeTransaction { db in
-                for i in 0..<1_500 {
-                    try await AuditLog.append(on: db, actor: .system("t"), action: "test.bulk", recordType: "thing", recordID: "\(i)")
-                }
-            }
+            try await appendBulk(app, count: 1_500)
             try await AuditEvent.query(on: app.db).filter(\.$seq == 1_200).delete()
             let after = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == 1_201).first())
             let result = try await AuditLog.verify(on: app.db)

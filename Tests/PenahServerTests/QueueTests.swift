@@ -201,15 +201,25 @@ struct QueueTests {
 
 @Suite("Boards across nodes")
 struct BoardRelayTests {
+    /// A second server node on node A's schema, shut down however `body` ends.
+    func withSecondNode(_ nodeA: Application, _ body: (Application) async throws -> Void) async throws {
+        try await nodeA.seedUnits()
+        let schema = try #require(nodeA.storage[PostgresConnectionKey.self]?.schema)
+        let nodeB = try await Application.make(.testing)
+        do {
+            try await configure(nodeB, settings: nodeA.settings, databaseSearchPath: [schema])
+            try await body(nodeB)
+        } catch {
+            try? await nodeB.asyncShutdown()
+            throw error
+        }
+        try await nodeB.asyncShutdown()
+    }
     @Test("on PostgreSQL a call made on one node reaches a board connected to another (LISTEN/NOTIFY)",
           .enabled(if: TestDatabase.isPostgres))
     func crossNode() async throws {
         try await withPenah { nodeA in
-            try await nodeA.seedUnits()
-            let schema = try #require(nodeA.storage[PostgresConnectionKey.self]?.schema)
-            let nodeB = try await Application.make(.testing)
-            do {
-                try await configure(nodeB, settings: nodeA.settings, databaseSearchPath: [schema])
+            try await withSecondNode(nodeA) { nodeB in
                 let onB = nodeB.board.subscribe(unitCode: "BAKU-1")
                 let onA = nodeA.board.subscribe(unitCode: "BAKU-1")
                 let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
@@ -227,11 +237,7 @@ struct BoardRelayTests {
                 let second = try #require(try await queue.callNext(unit: unit, desk: 6, actor: .system("t")))
                 #expect(await a.next()?.number == second.label)
                 #expect(await b.next()?.number == second.label)
-            } catch {
-                try? await nodeB.asyncShutdown()
-                throw error
             }
-            try await nodeB.asyncShutdown()
         }
     }
 
@@ -239,11 +245,7 @@ struct BoardRelayTests {
           .enabled(if: TestDatabase.isPostgres))
     func batchedNotifications() async throws {
         try await withPenah { nodeA in
-            try await nodeA.seedUnits()
-            let schema = try #require(nodeA.storage[PostgresConnectionKey.self]?.schema)
-            let nodeB = try await Application.make(.testing)
-            do {
-                try await configure(nodeB, settings: nodeA.settings, databaseSearchPath: [schema])
+            try await withSecondNode(nodeA) { nodeB in
                 var onB = nodeB.board.subscribe(unitCode: "BAKU-1").makeAsyncIterator()
                 let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
                 let queue = QueueService(db: nodeA.db, board: nodeA.board)
@@ -281,11 +283,7 @@ struct BoardRelayTests {
                 _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"))
                 let third = try #require(try await queue.callNext(unit: unit, desk: 3, actor: .system("t")))
                 #expect(await onB.next()?.number == third.label)
-            } catch {
-                try? await nodeB.asyncShutdown()
-                throw error
             }
-            try await nodeB.asyncShutdown()
         }
     }
 }

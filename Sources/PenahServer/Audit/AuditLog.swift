@@ -104,7 +104,7 @@ enum AuditLog {
             return try await sql.raw("WITH inserted AS (\(inserts.removeFirst())) \(moveHeads)").run()
         }
         for insert in inserts { try await sql.raw(insert).run() }   // raw: see above
-        try await sql.raw(moveHeads).run()
+        try await sql.raw(moveHeads).run()                          // raw: UPDATE … CASE, see above
     }
 
     /// The heads of these chains, locked for the rest of the transaction (on SQLite the write

@@ -52,7 +52,8 @@ final class WriteCombiner: Sendable {
             try await AuditLog.write(audit, on: connection)
             guard !notifications.isEmpty else { return }
             // Raw: pg_notify is a function call, not a query SQLKit builds. Sent in their order,
-            // so boards on other nodes see the calls as they were made. Values bound.
+            // so boards on other nodes see the calls as they were made. Values bound. Both drivers
+            // are SQL databases, hence the cast.
             let calls = notifications.map { "pg_notify(\(bind: $0.channel), \(bind: $0.payload))" as SQLQueryString }
             try await (connection as! any SQLDatabase).raw("SELECT \(calls.joined(separator: ", "))").run()
         }
