@@ -106,7 +106,7 @@ struct AccessPolicyTests {
         guard let unit = try await UnitService(db: app.db).find(code: unitCode), unit.kind?.servesVisitors == true else {
             return UUID().uuidString
         }
-        return try await QueueService(db: app.db, board: app.board).issue(unit: unit, priority: .standard, actor: .system("t"))
+        return try await app.queue.issue(unit: unit, priority: .standard, actor: .system("t"))
             .requireID().uuidString
     }
 

@@ -67,7 +67,7 @@ struct QueueStatsPageTests {
         try await withPenah { app in
             try await app.seedUnits()
             let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
-            let queue = QueueService(db: app.db, board: app.board)
+            let queue = app.queue
             let now = Date()
             for _ in 0..<3 { _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"), now: now.addingTimeInterval(-300)) }
             let supervisor = try await app.makeStaff(.supervisor)

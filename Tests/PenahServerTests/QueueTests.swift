@@ -111,7 +111,7 @@ struct QueueTests {
         try await withPenah { app in
             try await app.seedUnits()
             let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
-            let service = QueueService(db: app.db, board: app.board)
+            let service = app.queue
             for _ in 0..<60 { _ = try await service.issue(unit: unit, priority: .standard, actor: .system("t")) }
             let calls = try await withThrowingTaskGroup(of: [String].self) { group in
                 for desk in 1...6 {
@@ -128,12 +128,42 @@ struct QueueTests {
         }
     }
 
+    @Test("more desks pressing at once than tickets waiting: each ticket is called once and audited once; the other desks get nothing")
+    func moreDesksThanTickets() async throws {
+        try await withPenah { app in
+            try await app.seedUnits()
+            let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
+            unit.deskCount = 12
+            try await unit.update(on: app.db)
+            let service = app.queue
+            var issued: [Ticket] = []
+            for _ in 0..<5 { issued.append(try await service.issue(unit: unit, priority: .standard, actor: .system("t"))) }
+            let feed = app.board.subscribe(unitCode: "BAKU-1")
+            let answers = try await withThrowingTaskGroup(of: (Int, Ticket?).self) { group in
+                for desk in 1...12 { group.addTask { (desk, try await service.callNext(unit: unit, desk: desk, actor: .system("t"))) } }
+                return try await group.reduce(into: [(Int, Ticket?)]()) { $0.append($1) }
+            }
+            let called = answers.compactMap { desk, ticket in ticket.map { (desk, $0) } }
+            #expect(called.count == 5 && Set(called.map(\.1.label)).count == 5)
+            #expect(called.allSatisfy { desk, ticket in ticket.desk == desk && ticket.status == .called })
+            #expect(Set(called.map(\.1.label)) == Set(issued.map(\.label)))
+            let stored = try await Ticket.query(on: app.db).all()
+            #expect(stored.allSatisfy { $0.status == .called })
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "queue.call").all().map(\.recordID)
+            #expect(audited.sorted { ($0 ?? "") < ($1 ?? "") } == issued.map { $0.id?.uuidString }.sorted { ($0 ?? "") < ($1 ?? "") })
+            var heard: [String] = []
+            var events = feed.makeAsyncIterator()
+            for _ in 0..<5 { heard.append(try #require(await events.next()).number) }
+            #expect(Set(heard) == Set(issued.map(\.label)), "every call reaches the board once")
+        }
+    }
+
     @Test("concurrent issuers get distinct consecutive numbers")
     func concurrentIssue() async throws {
         try await withPenah { app in
             try await app.seedUnits()
             let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
-            let service = QueueService(db: app.db, board: app.board)
+            let service = app.queue
             let numbers = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for _ in 0..<8 {
                     group.addTask {
@@ -146,19 +176,6 @@ struct QueueTests {
             }
             #expect(numbers.sorted() == Array(1...120))
         }
-    }
-
-    @Test("a board hears every call of the largest batch, published at once")
-    func burst() async throws {
-        let board = BoardBroadcaster()
-        var stream = board.subscribe(unitCode: "BAKU-1").makeAsyncIterator()
-        let burst = (1...WriteCombiner.maximumRerunnableBatch).map {
-            BoardBroadcaster.Event(number: TicketNumber.format(series: "S", number: $0), desk: 1, calledAtMs: 0)
-        }
-        for event in burst { board.publish(unitCode: "BAKU-1", event: event) }
-        var heard: [BoardBroadcaster.Event] = []
-        for _ in burst { heard.append(try #require(await stream.next())) }
-        #expect(heard == burst)
     }
 
     @Test("the queue view holds ticket data only")
@@ -223,7 +240,7 @@ struct BoardRelayTests {
                 let onB = nodeB.board.subscribe(unitCode: "BAKU-1")
                 let onA = nodeA.board.subscribe(unitCode: "BAKU-1")
                 let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
-                let queue = QueueService(db: nodeA.db, board: nodeA.board)
+                let queue = nodeA.queue
                 _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"))
                 let called = try #require(try await queue.callNext(unit: unit, desk: 5, actor: .system("t")))
                 var b = onB.makeAsyncIterator()
@@ -241,15 +258,15 @@ struct BoardRelayTests {
         }
     }
 
-    @Test("calls committed in one batch reach the other node in order; a call rolled back with its unit never does",
+    @Test("calls committed in one batch, some in one group of desks, reach the other node in order; a call rolled back with its unit never does",
           .enabled(if: TestDatabase.isPostgres))
     func batchedNotifications() async throws {
         try await withPenah { nodeA in
             try await withSecondNode(nodeA) { nodeB in
                 var onB = nodeB.board.subscribe(unitCode: "BAKU-1").makeAsyncIterator()
                 let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
-                let queue = QueueService(db: nodeA.db, board: nodeA.board)
-                for _ in 0..<2 { _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t")) }
+                let queue = nodeA.queue
+                for _ in 0..<3 { _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t")) }
                 let combiner = try #require(nodeA.db.context.configuration as? CombinedWrites).combiner
                 let blocker = WriteCombinerTests.Blocker()
                 let held = blocker.hold(nodeA)
@@ -269,20 +286,25 @@ struct BoardRelayTests {
                     }
                 }
                 for _ in 0..<500 where combiner.queued < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                // Two more desks press while the unit's first call is being written: they wait as
+                // one group and are served by one statement once it commits.
                 let second = Task { try await queue.callNext(unit: unit, desk: 2, actor: .system("t")) }
-                for _ in 0..<500 where combiner.queued < 3 { try await Task.sleep(for: .milliseconds(10)) }
-                #expect(combiner.queued == 3)
+                for _ in 0..<500 where nodeA.deskCalls.pressesWaiting < 1 { try await Task.sleep(for: .milliseconds(10)) }
+                let third = Task { try await queue.callNext(unit: unit, desk: 3, actor: .system("t")) }
+                for _ in 0..<500 where nodeA.deskCalls.pressesWaiting < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(combiner.queued == 2 && nodeA.deskCalls.pressesWaiting == 2)
                 blocker.release()
                 try await held.value
-                let calls = [try #require(try await first.value), try #require(try await second.value)]
+                let calls = [try #require(try await first.value), try #require(try await second.value), try #require(try await third.value)]
+                #expect(calls.map(\.label) == ["S-001", "S-002", "S-003"] && calls.map(\.desk) == [1, 2, 3])
                 await #expect(throws: Abort.self) { try await rolledBack.value }
                 var heard: [String] = []
-                for _ in 0..<2 { heard.append(try #require(await onB.next()).number) }
+                for _ in 0..<3 { heard.append(try #require(await onB.next()).number) }
                 #expect(heard == calls.map(\.label))
                 // Nothing else was sent: the next event on B is the next call.
                 _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"))
-                let third = try #require(try await queue.callNext(unit: unit, desk: 3, actor: .system("t")))
-                #expect(await onB.next()?.number == third.label)
+                let fourth = try #require(try await queue.callNext(unit: unit, desk: 4, actor: .system("t")))
+                #expect(await onB.next()?.number == fourth.label)
             }
         }
     }

@@ -23,7 +23,7 @@ public enum QueueProbes {
         let unit = try await UnitService(db: app.db).find(code: "BAKU-1")!
         unit.deskCount = 50
         try await unit.update(on: app.db)
-        let queue = QueueService(db: app.db, board: app.board)
+        let queue = app.queue
         let total = 10_000
 
         // Issue: 8 concurrent kiosks and desks.
@@ -50,9 +50,9 @@ public enum QueueProbes {
         func listen(_ node: Application, into box: NIOLockedValueBox<[Double]>) -> [Task<Void, Never>] {
             (0..<100).map { _ in node.board.subscribe(unitCode: unit.code) }.map { stream in
                 Task {
-                    for await event in stream {
-                        let delay = Date().timeIntervalSince(event.calledAt) * 1000
-                        box.withLockedValue { $0.append(delay) }
+                    for await events in stream.batches {
+                        let now = Date()
+                        box.withLockedValue { delays in delays += events.map { now.timeIntervalSince($0.calledAt) * 1000 } }
                     }
                 }
             }

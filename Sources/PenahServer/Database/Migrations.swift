@@ -17,5 +17,6 @@ enum PenahMigrations {
         CreateNotices(),
         CreatePlacement(),
         CreateTicketCallingOrder(),
+        NarrowTicketCallingOrder(),
     ]
 }

@@ -21,8 +21,31 @@ final class BoardBroadcaster: Sendable {
         static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     }
 
-    private struct Subscriber { let unitCode: String; let continuation: AsyncStream<Event>.Continuation }
+    /// A board's calls, one at a time; `batches` gives them as they were delivered.
+    struct Feed: AsyncSequence, Sendable {
+        let batches: AsyncStream<[Event]>
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var inner: AsyncStream<[Event]>.AsyncIterator
+            var pending: ArraySlice<Event> = []
+
+            mutating func next() async -> Event? {
+                while pending.isEmpty {
+                    guard let batch = await inner.next() else { return nil }
+                    pending = batch[...]
+                }
+                return pending.popFirst()
+            }
+        }
+
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: batches.makeAsyncIterator()) }
+    }
+
+    private struct Subscriber { let unitCode: String; let continuation: AsyncStream<[Event]>.Continuation }
     private let subscribers = NIOLockedValueBox<[UUID: Subscriber]>([:])
+    /// Calls published but not yet handed to the boards, per unit in order; and whether a
+    /// delivery is under way (it takes these too before it ends).
+    private let pending = NIOLockedValueBox<(calls: [String: [Event]], delivering: Bool)>(([:], false))
     /// Set on PostgreSQL: calls then travel through `NOTIFY` to the other nodes.
     let relay: BoardRelay?
 
@@ -40,23 +63,58 @@ final class BoardBroadcaster: Sendable {
         return event
     }
 
-    func publish(unitCode: String, event: Event) {
-        let targets = subscribers.withLockedValue { $0.values.filter { $0.unitCode == unitCode } }
-        for subscriber in targets { subscriber.continuation.yield(event) }
+    /// Hands a committed call to the unit's boards. Calls published at about the same moment (the
+    /// desks answered by one group commit, a burst of notifications from another node) reach each
+    /// board as one delivery: the first call starts a delivery, which leaves once the callers already
+    /// woken have had their turn. Why: delivering them one by one woke every board once per call;
+    /// with 100 boards and 50 desks, that cost more than the calls themselves.
+    func publish(unitCode: String, event: Event) { publish(unitCode: unitCode, events: [event]) }
+
+    /// Calls that are known together reach each board as one delivery, in this order.
+    func publish(unitCode: String, events: [Event]) {
+        let start = pending.withLockedValue { pending -> Bool in
+            pending.calls[unitCode, default: []] += events
+            defer { pending.delivering = true }
+            return !pending.delivering
+        }
+        guard start else { return }
+        Task {
+            await Task.yield()
+            deliverPending()
+        }
     }
 
-    /// A stream of the unit's calls; it ends its subscription when the consumer goes away.
-    func subscribe(unitCode: String) -> AsyncStream<Event> {
+    /// One delivery at a time, until nothing is pending, so each board gets the calls in the order
+    /// they were published.
+    private func deliverPending() {
+        while true {
+            let calls = pending.withLockedValue { pending in
+                defer { pending.calls = [:] }
+                if pending.calls.isEmpty { pending.delivering = false }
+                return pending.calls
+            }
+            if calls.isEmpty { return }
+            let targets = subscribers.withLockedValue { Array($0.values) }
+            for subscriber in targets {
+                if let events = calls[subscriber.unitCode] { subscriber.continuation.yield(events) }
+            }
+        }
+    }
+
+    /// The unit's calls; the subscription ends when the consumer goes away.
+    func subscribe(unitCode: String) -> Feed {
         let id = UUID()
-        // Room for a whole batch of calls (see `WriteCombiner.maximumRerunnableBatch`) arriving at
-        // once, several times over; a board that stops reading keeps only the newest.
-        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(4 * WriteCombiner.maximumRerunnableBatch))
+        // A board that stops reading keeps only the newest deliveries.
+        let (stream, continuation) = AsyncStream<[Event]>.makeStream(bufferingPolicy: .bufferingNewest(Self.bufferedDeliveries))
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLockedValue { $0.removeValue(forKey: id) }
         }
         subscribers.withLockedValue { $0[id] = Subscriber(unitCode: unitCode, continuation: continuation) }
-        return stream
+        return Feed(batches: stream)
     }
+
+    /// Deliveries kept for a board that has not read them yet; each holds at least one call.
+    static let bufferedDeliveries = 64
 
     var connectedBoards: Int { subscribers.withLockedValue { $0.count } }
 }
@@ -65,8 +123,10 @@ struct BoardBroadcasterKey: StorageKey { typealias Value = BoardBroadcaster }
 
 extension Application {
     var board: BoardBroadcaster { storage[BoardBroadcasterKey.self]! }
+    var deskCalls: DeskCalls { storage[DeskCallsKey.self]! }
+    var queue: QueueService { QueueService(db: db, board: board, calls: deskCalls) }
 }
 
 extension Request {
-    var queue: QueueService { QueueService(db: db, board: application.board) }
+    var queue: QueueService { QueueService(db: db, board: application.board, calls: application.deskCalls) }
 }

@@ -51,9 +51,15 @@ struct BoardRoutes: RouteCollection {
         let body = Response.Body(asyncStream: { writer in
             // Ask the browser to reconnect within two seconds if the connection drops.
             try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n: connected\n\n")))
-            for await event in stream {
-                let json = String(decoding: try encoder.encode(event), as: UTF8.self)
-                try await writer.write(.buffer(ByteBuffer(string: "event: call\ndata: \(json)\n\n")))
+            // Calls committed together go out in one write, each still its own event.
+            for await events in stream.batches {
+                var buffer = ByteBuffer()
+                for event in events {
+                    buffer.writeString("event: call\ndata: ")
+                    buffer.writeBytes(try encoder.encode(event))
+                    buffer.writeString("\n\n")
+                }
+                try await writer.write(.buffer(buffer))
             }
             try await writer.write(.end)
         })

@@ -8,6 +8,7 @@ import Vapor
 struct QueueService {
     let db: any Database
     let board: BoardBroadcaster
+    let calls: DeskCalls
 
     struct TicketView: Content {
         let id: UUID
@@ -53,17 +54,11 @@ struct QueueService {
         throw Abort(.conflict)
     }
 
+    /// The next ticket in calling order for this desk, or nil when nobody is waiting. Desks
+    /// pressing at the same moment are served together (see `DeskCalls`).
     func callNext(unit: Unit, desk: Int, actor: AuditActor, now: Date = Date()) async throws -> Ticket? {
         guard (1...unit.desks).contains(desk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
-        let unitID = try unit.requireID()
-        let (ticket, event): (Ticket?, BoardBroadcaster.Event?) = try await db.writeTransaction(rerunnable: true) { [board] db in
-            guard let ticket = try await QueueRepository(db: db).claimNext(unitID: unitID, day: BakuFormat.dayKey(now), desk: desk, now: now)
-            else { return (nil, nil) }
-            try await AuditLog.append(on: db, actor: actor, action: "queue.call", recordType: "ticket", recordID: ticket.id?.uuidString)
-            return (ticket, try await board.announce(unitCode: unit.code, ticket: ticket, within: db))
-        }
-        if let event { board.publish(unitCode: unit.code, event: event) }
-        return ticket
+        return try await calls.callNext(unit: unit, desk: desk, actor: actor, now: now, db: db, board: board)
     }
 
     /// Recall, no-show, start, finish or transfer. A transition the status does not allow is 409 and
