@@ -71,9 +71,9 @@ extension Application {
     var masterKey: MasterKey { storage[MasterKeyKey.self]! }
 }
 
-/// The hall boards' broadcaster, on PostgreSQL with a relay between nodes; and the desks' calls.
+/// The hall boards' broadcaster, on PostgreSQL with a relay between nodes; and the queue's grouped writes.
 private func startBoard(_ app: Application) async throws {
-    app.storage[DeskCallsKey.self] = DeskCalls()
+    app.storage[QueueGroupsKey.self] = QueueGroups()
     guard let postgres = app.storage[PostgresConnectionKey.self] else {
         app.storage[BoardBroadcasterKey.self] = BoardBroadcaster()
         return

@@ -258,6 +258,29 @@ struct BoardRelayTests {
         }
     }
 
+    @Test("on PostgreSQL, tickets issued at once on two nodes get distinct consecutive numbers (a collision takes the next)",
+          .enabled(if: TestDatabase.isPostgres))
+    func issueOnTwoNodes() async throws {
+        try await withPenah { nodeA in
+            try await withSecondNode(nodeA) { nodeB in
+                let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
+                let numbers = try await withThrowingTaskGroup(of: [Int].self) { group in
+                    for node in [nodeA, nodeB] {
+                        for _ in 0..<4 {
+                            group.addTask {
+                                var mine: [Int] = []
+                                for _ in 0..<10 { mine.append(try await node.queue.issue(unit: unit, priority: .standard, actor: .system("t")).number) }
+                                return mine
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [Int]()) { $0 += $1 }
+                }
+                #expect(numbers.sorted() == Array(1...80))
+            }
+        }
+    }
+
     @Test("calls committed in one batch, some in one group of desks, reach the other node in order; a call rolled back with its unit never does",
           .enabled(if: TestDatabase.isPostgres))
     func batchedNotifications() async throws {
@@ -289,10 +312,10 @@ struct BoardRelayTests {
                 // Two more desks press while the unit's first call is being written: they wait as
                 // one group and are served by one statement once it commits.
                 let second = Task { try await queue.callNext(unit: unit, desk: 2, actor: .system("t")) }
-                for _ in 0..<500 where nodeA.deskCalls.pressesWaiting < 1 { try await Task.sleep(for: .milliseconds(10)) }
+                for _ in 0..<500 where nodeA.queueGroups.presses.requestsWaiting < 1 { try await Task.sleep(for: .milliseconds(10)) }
                 let third = Task { try await queue.callNext(unit: unit, desk: 3, actor: .system("t")) }
-                for _ in 0..<500 where nodeA.deskCalls.pressesWaiting < 2 { try await Task.sleep(for: .milliseconds(10)) }
-                #expect(combiner.queued == 2 && nodeA.deskCalls.pressesWaiting == 2)
+                for _ in 0..<500 where nodeA.queueGroups.presses.requestsWaiting < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(combiner.queued == 2 && nodeA.queueGroups.presses.requestsWaiting == 2)
                 blocker.release()
                 try await held.value
                 let calls = [try #require(try await first.value), try #require(try await second.value), try #require(try await third.value)]

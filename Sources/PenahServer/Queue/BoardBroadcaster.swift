@@ -123,10 +123,10 @@ struct BoardBroadcasterKey: StorageKey { typealias Value = BoardBroadcaster }
 
 extension Application {
     var board: BoardBroadcaster { storage[BoardBroadcasterKey.self]! }
-    var deskCalls: DeskCalls { storage[DeskCallsKey.self]! }
-    var queue: QueueService { QueueService(db: db, board: board, calls: deskCalls) }
+    var queueGroups: QueueGroups { storage[QueueGroupsKey.self]! }
+    var queue: QueueService { QueueService(db: db, board: board, groups: queueGroups) }
 }
 
 extension Request {
-    var queue: QueueService { QueueService(db: db, board: application.board, calls: application.deskCalls) }
+    var queue: QueueService { QueueService(db: db, board: application.board, groups: application.queueGroups) }
 }

@@ -3,6 +3,7 @@ import FluentSQLiteDriver
 import Foundation
 import PenahDomain
 import SQLKit
+import Vapor
 
 /// The queue's raw SQL, in one place. Claiming the next ticket is the one race that matters: two
 /// desks pressing "call next" at once must never get the same ticket.
@@ -12,12 +13,12 @@ import SQLKit
 /// - SQLite: the caller's transaction is `BEGIN IMMEDIATE` (see `WriteCombiner`), which
 ///   serialises writers, so the first waiting ticket is the caller's alone.
 /// Both then update conditionally (`AND status = 'waiting'`). The desks of one node pressing at
-/// the same moment share one such statement (see `DeskCalls`), each still getting its own ticket.
+/// the same moment share one such statement (see `QueueGroups`), each still getting its own ticket.
 struct QueueRepository {
     let db: any Database
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
-    /// A desk's "call next", as `DeskCalls` gathers them: the desk and the moment it pressed.
+    /// A desk's "call next", as `QueueGroups` gathers them: the desk and the moment it pressed.
     struct Call: Sendable { let desk: Int; let at: Date }
 
     /// Priority first, then arrival order: one statement that picks as many tickets as there are
@@ -70,20 +71,42 @@ struct QueueRepository {
     /// both databases use the index for the order.
     static let rank = "CASE priority WHEN 'priority' THEN 0 ELSE 1 END"
 
-    /// Stores a new ticket with the next number of its unit's series today, in one statement.
-    /// Within a node the write combiner runs issues one after another; between nodes the unique
-    /// index on (unit, day, series, number) refuses a duplicate and the caller takes the next.
-    func insertNumbered(_ ticket: Ticket) async throws {
-        let unitID = ticket.$unit.id
-        let row = try await sql.raw("""
+    /// Stores new tickets of one unit, day and series with its next numbers, in their order, in
+    /// one statement. Within a node, the tickets issued at one moment come as one group (see
+    /// `QueueGroups`) and groups are written one after another. Between PostgreSQL nodes a lock
+    /// on the series, held to the COMMIT, orders them: without it, two nodes issuing back to back
+    /// kept taking the same numbers, and one of them lost five times running. The unique index on
+    /// (unit, day, series, number) still refuses any duplicate, and the caller then tries again.
+    func insertNumbered(_ tickets: [Ticket]) async throws {
+        guard let first = tickets.first else { return }
+        if !(db is any SQLiteDatabase) {
+            // Raw: an advisory lock is a function call. Its own statement, so the insert's snapshot,
+            // taken after the lock, sees the other node's committed numbers.
+            let series = "penah.tickets.\(first.$unit.id.uuidString).\(first.day).\(first.series)"
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: series), 0))").run()
+        }
+        let values = tickets.enumerated().map { offset, ticket in
+            "(\(bind: offset + 1), \(bind: ticket.id), \(bind: ticket.priorityCode), \(bind: ticket.issuedAt))" as SQLQueryString
+        }
+        let (unitID, day, series) = (first.$unit.id, first.day, first.series)
+        let rows = try await sql.raw("""
+            WITH issued(position, id, priority, issued_at) AS (VALUES \(values.joined(separator: ", "))),
+            top(number) AS (SELECT COALESCE(MAX(number), 0) FROM tickets
+                            WHERE unit_id = \(bind: unitID) AND day = \(bind: day) AND series = \(bind: series))
             INSERT INTO tickets (id, unit_id, day, series, number, priority, status, issued_at)
-            SELECT \(bind: ticket.id), \(bind: unitID), \(bind: ticket.day), \(bind: ticket.series), COALESCE(MAX(number), 0) + 1,
-                   \(bind: ticket.priorityCode), \(bind: ticket.statusCode), \(bind: ticket.issuedAt)
-            FROM tickets WHERE unit_id = \(bind: unitID) AND day = \(bind: ticket.day) AND series = \(bind: ticket.series)
-            RETURNING number
-            """).first()
-        ticket.number = try row?.decode(column: "number", as: Int.self) ?? 0
-        ticket.$id.exists = true
+            SELECT issued.id, \(bind: unitID), \(bind: day), \(bind: series), top.number + issued.position, issued.priority,
+                   \(bind: first.statusCode), issued.issued_at
+            FROM issued CROSS JOIN top
+            RETURNING id, number
+            """).all()
+        let numbers = try Dictionary(rows.map { try ($0.decode(column: "id", as: UUID.self), $0.decode(column: "number", as: Int.self)) },
+                                     uniquingKeysWith: { first, _ in first })
+        for ticket in tickets {
+            // Every ticket has a row, or the statement failed; this only keeps a bug from passing.
+            guard let id = ticket.id, let number = numbers[id] else { throw Abort(.conflict) }
+            ticket.number = number
+            ticket.$id.exists = true
+        }
     }
 }
 

@@ -8,7 +8,7 @@ import Vapor
 struct QueueService {
     let db: any Database
     let board: BoardBroadcaster
-    let calls: DeskCalls
+    let groups: QueueGroups
 
     struct TicketView: Content {
         let id: UUID
@@ -28,37 +28,18 @@ struct QueueService {
         return unit
     }
 
+    /// A new waiting ticket with the unit's next number today. Tickets issued at the same moment
+    /// are stored together (see `QueueGroups`).
     func issue(unit: Unit, priority: TicketPriority, actor: AuditActor, now: Date = Date()) async throws -> Ticket {
-        let day = BakuFormat.dayKey(now)
-        let unitID = try unit.requireID()
-        // A collision between server nodes (see `insertNumbered`) simply takes the next number.
-        for attempt in 1...5 {
-            do {
-                return try await db.writeTransaction(rerunnable: true) { db in
-                    let ticket = Ticket()
-                    ticket.id = UUID()
-                    ticket.$unit.id = unitID
-                    ticket.day = day
-                    ticket.series = TicketNumber.socialServicesSeries
-                    ticket.priorityCode = priority.rawValue
-                    ticket.statusCode = TicketStatus.waiting.rawValue
-                    ticket.issuedAt = now
-                    try await QueueRepository(db: db).insertNumbered(ticket)
-                    try await AuditLog.append(on: db, actor: actor, action: "queue.issue", recordType: "ticket", recordID: ticket.id?.uuidString)
-                    return ticket
-                }
-            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
-                continue
-            }
-        }
-        throw Abort(.conflict)
+        try await groups.issue(.init(priority: priority, at: now, actor: actor), unitID: unit.requireID(), db: db)
     }
 
     /// The next ticket in calling order for this desk, or nil when nobody is waiting. Desks
-    /// pressing at the same moment are served together (see `DeskCalls`).
+    /// pressing at the same moment are served together (see `QueueGroups`).
     func callNext(unit: Unit, desk: Int, actor: AuditActor, now: Date = Date()) async throws -> Ticket? {
         guard (1...unit.desks).contains(desk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
-        return try await calls.callNext(unit: unit, desk: desk, actor: actor, now: now, db: db, board: board)
+        return try await groups.callNext(.init(desk: desk, at: now, actor: actor), unitID: unit.requireID(), unitCode: unit.code,
+                                         db: db, board: board)
     }
 
     /// Recall, no-show, start, finish or transfer. A transition the status does not allow is 409 and
