@@ -158,6 +158,30 @@ struct QueueTests {
         }
     }
 
+    @Test("a ticket issued, and a call made, inside a write transaction are written in it, and rolled back with it")
+    func insideTransaction() async throws {
+        try await withPenah { app in
+            try await app.seedUnits()
+            let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
+            let board = app.board, groups = app.queueGroups
+            let queue: @Sendable (any Database) -> QueueService = { QueueService(db: $0, board: board, groups: groups) }
+            await #expect(throws: Abort.self) {
+                try await app.db.writeTransaction { db in
+                    _ = try await queue(db).issue(unit: unit, priority: .standard, actor: .system("t"))
+                    throw Abort(.conflict)
+                }
+            }
+            #expect(try await Ticket.query(on: app.db).count() == 0)
+            let called = try await app.db.writeTransaction { db in
+                let ticket = try await queue(db).issue(unit: unit, priority: .standard, actor: .system("t"))
+                let called = try await queue(db).callNext(unit: unit, desk: 2, actor: .system("t"))
+                return (ticket.number, called?.number, called?.desk)
+            }
+            #expect(called.0 == 1 && called.1 == 1 && called.2 == 2)
+            #expect(try await Ticket.query(on: app.db).filter(\.$statusCode == "called").count() == 1)
+        }
+    }
+
     @Test("concurrent issuers get distinct consecutive numbers")
     func concurrentIssue() async throws {
         try await withPenah { app in

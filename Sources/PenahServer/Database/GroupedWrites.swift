@@ -33,8 +33,16 @@ final class GroupedWrites<Key: Hashable & Sendable, Request: Sendable, Answer: S
 
     /// Returns once the group holding `request` is written. A group is written by the `write` of
     /// its first request; requests of one key share their context, so any of them would do.
-    func submit(_ request: Request, key: Key, write: @escaping Write) async throws -> Answer {
-        try await withCheckedThrowingContinuation { answer in
+    ///
+    /// `alone`: written at once as a group of its own. For a request made inside a transaction,
+    /// which must be written in it: in a group it would wait for a write that waits, in turn, for
+    /// that transaction to commit.
+    func submit(_ request: Request, key: Key, alone: Bool = false, write: @escaping Write) async throws -> Answer {
+        if alone {
+            guard let answer = try await write([request]).first else { throw Unanswered() }
+            return answer
+        }
+        return try await withCheckedThrowingContinuation { answer in
             let start = waiting.withLockedValue { waiting -> Bool in
                 defer { waiting[key, default: []].append(Waiting(request: request, write: write, answer: answer)) }
                 return waiting[key] == nil

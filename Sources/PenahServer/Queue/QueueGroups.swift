@@ -19,15 +19,20 @@ final class QueueGroups: Sendable {
 
     func issue(_ issue: Issue, unitID: UUID, db: any Database) async throws -> Ticket {
         let key = UnitDay(unitID: unitID, day: BakuFormat.dayKey(issue.at))
-        return try await issues.submit(issue, key: key) { group in try await Self.write(group, key: key, db: db) }
+        return try await issues.submit(issue, key: key, alone: Self.inTransaction(db)) { group in
+            try await Self.write(group, key: key, db: db)
+        }
     }
 
     func callNext(_ press: Press, unitID: UUID, unitCode: String, db: any Database, board: BoardBroadcaster) async throws -> Ticket? {
         let key = UnitDay(unitID: unitID, day: BakuFormat.dayKey(press.at))
-        return try await presses.submit(press, key: key) { group in
+        return try await presses.submit(press, key: key, alone: Self.inTransaction(db)) { group in
             try await Self.write(group, key: key, unitCode: unitCode, db: db, board: board)
         }
     }
+
+    /// A caller already inside a write transaction is written in it, not grouped (see `GroupedWrites.submit`).
+    private static func inTransaction(_ db: any Database) -> Bool { WriteCombiner.currentBatch != nil || db.inTransaction }
 
     private static func write(_ group: [Issue], key: UnitDay, db: any Database) async throws -> [Ticket] {
         // A collision between server nodes (see `insertNumbered`) simply takes the next numbers.
