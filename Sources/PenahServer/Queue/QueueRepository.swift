@@ -27,6 +27,7 @@ struct QueueRepository {
     /// the called tickets in that order.
     func claimNext(unitID: UUID, day: String, calls: [Call]) async throws -> [Ticket] {
         guard !calls.isEmpty else { return [] }
+        // Raw: see `claimStatement` (a CTE, a window and UPDATE … FROM, which SQLKit cannot build).
         let rows = try await sql.raw(claimStatement(unitID: unitID, day: day, calls: calls)).all()
         // RETURNING gives no order; the calling order is that of the index.
         return try rows.map(Ticket.init(row:)).sorted {
@@ -89,6 +90,7 @@ struct QueueRepository {
             "(\(bind: offset + 1), \(bind: ticket.id), \(bind: ticket.priorityCode), \(bind: ticket.issuedAt))" as SQLQueryString
         }
         let (unitID, day, series) = (first.$unit.id, first.day, first.series)
+        // Raw: INSERT … SELECT from a CTE of bound VALUES, which SQLKit cannot build. Values bound.
         let rows = try await sql.raw("""
             WITH issued(position, id, priority, issued_at) AS (VALUES \(values.joined(separator: ", "))),
             top(number) AS (SELECT COALESCE(MAX(number), 0) FROM tickets

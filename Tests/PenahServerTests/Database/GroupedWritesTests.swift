@@ -35,19 +35,38 @@ struct GroupedWritesTests {
         }
     }
 
+    typealias Writes = GroupedWrites<String, String, String>
+
     func waitUntil(_ condition: () -> Bool) async throws {
         for _ in 0..<500 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
         #expect(condition())
     }
 
+    /// `name`, for the one key "unit", written by `recorder`.
+    func submit(_ name: String, to writes: Writes, _ recorder: Recorder) -> Task<String, any Error> {
+        Task { try await writes.submit(name, key: "unit") { try await recorder.write($0) } }
+    }
+
+    /// "a" submitted and held in its write.
+    func holdFirst(_ writes: Writes, _ recorder: Recorder) async throws -> Task<String, any Error> {
+        let first = submit("a", to: writes, recorder)
+        try await waitUntil { recorder.groups.withLockedValue { $0.count } == 1 }
+        return first
+    }
+
+    /// `names` submitted while "a" is held, all waiting for the next group.
+    func submitWhileHeld(_ names: [String], to writes: Writes, _ recorder: Recorder) async throws -> [Task<String, any Error>] {
+        let later = names.map { submit($0, to: writes, recorder) }
+        try await waitUntil { writes.requestsWaiting == names.count }
+        return later
+    }
+
     @Test("requests arriving while a group is written go as the next group, in order, and each gets its own answer")
     func nextGroup() async throws {
-        let writes = GroupedWrites<String, String, String>(maximumGroup: 64)
+        let writes = Writes(maximumGroup: 64)
         let recorder = Recorder()
-        let first = Task { try await writes.submit("a", key: "unit") { try await recorder.write($0) } }
-        try await waitUntil { recorder.groups.withLockedValue { $0.count } == 1 }
-        let later = ["b", "c", "d"].map { name in Task { try await writes.submit(name, key: "unit") { try await recorder.write($0) } } }
-        try await waitUntil { writes.requestsWaiting == 3 }
+        let first = try await holdFirst(writes, recorder)
+        let later = try await submitWhileHeld(["b", "c", "d"], to: writes, recorder)
         recorder.release()
         #expect(try await first.value == "A")
         var answers: [String] = []
@@ -60,12 +79,10 @@ struct GroupedWritesTests {
 
     @Test("a group holds at most the maximum; the rest go in the next")
     func maximum() async throws {
-        let writes = GroupedWrites<String, String, String>(maximumGroup: 2)
+        let writes = Writes(maximumGroup: 2)
         let recorder = Recorder()
-        let first = Task { try await writes.submit("a", key: "unit") { try await recorder.write($0) } }
-        try await waitUntil { recorder.groups.withLockedValue { $0.count } == 1 }
-        let later = ["b", "c", "d"].map { name in Task { try await writes.submit(name, key: "unit") { try await recorder.write($0) } } }
-        try await waitUntil { writes.requestsWaiting == 3 }
+        let first = try await holdFirst(writes, recorder)
+        let later = try await submitWhileHeld(["b", "c", "d"], to: writes, recorder)
         recorder.release()
         _ = try await first.value
         for task in later { _ = try await task.value }
@@ -74,16 +91,14 @@ struct GroupedWritesTests {
 
     @Test("a failed write fails every request of its group and no other; another key is never held up")
     func failure() async throws {
-        let writes = GroupedWrites<String, String, String>(maximumGroup: 64)
+        let writes = Writes(maximumGroup: 64)
         let recorder = Recorder(), free = Recorder()
         free.release()
-        let first = Task { try await writes.submit("a", key: "unit") { try await recorder.write($0) } }
-        try await waitUntil { recorder.groups.withLockedValue { $0.count } == 1 }
+        let first = try await holdFirst(writes, recorder)
         // Another unit is written while this one is held.
         #expect(try await writes.submit("x", key: "other") { try await free.write($0) } == "X")
-        let refused = Task { try await writes.submit("refused", key: "unit") { try await recorder.write($0) } }
-        let companion = Task { try await writes.submit("b", key: "unit") { try await recorder.write($0) } }
-        try await waitUntil { writes.requestsWaiting == 2 }
+        let waiting = try await submitWhileHeld(["refused", "b"], to: writes, recorder)
+        let (refused, companion) = (waiting[0], waiting[1])
         recorder.release()
         #expect(try await first.value == "A")
         await #expect(throws: Refused.self) { try await refused.value }
@@ -93,11 +108,10 @@ struct GroupedWritesTests {
 
     @Test("a write that answers fewer requests than it was given fails the rest instead of leaving them waiting")
     func tooFewAnswers() async throws {
-        let writes = GroupedWrites<String, String, String>(maximumGroup: 64)
+        let writes = Writes(maximumGroup: 64)
         let recorder = Recorder()
-        let first = Task { try await writes.submit("a", key: "unit") { try await recorder.write($0) } }
-        try await waitUntil { recorder.groups.withLockedValue { $0.count } == 1 }
-        let short: GroupedWrites<String, String, String>.Write = { group in Array(group.prefix(1)) }
+        let first = try await holdFirst(writes, recorder)
+        let short: Writes.Write = { group in Array(group.prefix(1)) }
         let b = Task { try await writes.submit("b", key: "unit", write: short) }
         try await waitUntil { writes.requestsWaiting == 1 }
         let c = Task { try await writes.submit("c", key: "unit", write: short) }
@@ -105,6 +119,6 @@ struct GroupedWritesTests {
         recorder.release()
         _ = try await first.value
         #expect(try await b.value == "b")
-        await #expect(throws: GroupedWrites<String, String, String>.Unanswered.self) { try await c.value }
+        await #expect(throws: Writes.Unanswered.self) { try await c.value }
     }
 }
