@@ -154,6 +154,31 @@ struct AuditTests {
         }
     }
 
+    @Test("an event recorded on its own commits at once; recorded inside a write, it rolls back with it")
+    func recordedAlone() async throws {
+        try await withPenah { app in
+            struct Boom: Error {}
+            let actor = AuditActor(userID: UUID(), role: "lawyer", unitCode: "BAKU-1", requestID: "r", address: "10.0.0.1")
+            // Many at once, as reads of personal data arrive: they share batches without savepoints.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<40 {
+                    group.addTask { try await AuditLog.record(on: app.db, actor: actor, action: "case.read", recordType: "case", recordID: "\(i)") }
+                }
+                try await group.waitForAll()
+            }
+            await #expect(throws: Boom.self) {
+                try await app.db.writeTransaction { db in
+                    try await AuditLog.record(on: db, actor: actor, action: "case.read", recordType: "case", recordID: "rolled back")
+                    throw Boom()
+                }
+            }
+            let events = try await AuditEvent.query(on: app.db).all()
+            #expect(Set(events.compactMap(\.recordID)) == Set((0..<40).map { "\($0)" }))
+            #expect(events.allSatisfy { $0.action == "case.read" && $0.actorID == actor.userID && $0.unitCode == "BAKU-1" })
+            #expect(try await AuditLog.verify(on: app.db).ok)
+        }
+    }
+
     @Test("concurrent writers keep every chain intact")
     func concurrent() async throws {
         try await withPenah { app in

@@ -48,6 +48,19 @@ enum AuditLog {
         try await write([draft], on: db)
     }
 
+    /// Records an event that goes with no other change (a read of personal data, a refused
+    /// attempt) in a write transaction of its own. That transaction writes nothing but the event,
+    /// made from the values given here, so it is rerunnable and takes no savepoint in a group
+    /// commit (see `WriteCombiner`). Inside another write transaction it joins that one.
+    static func record(on db: any Database, actor: AuditActor, action: String, recordType: String,
+                       recordID: String?, outcome: String = "ok") async throws {
+        let date = Date()
+        try await db.writeTransaction(rerunnable: true) { db in
+            try await append(on: db, actor: actor, action: action, recordType: recordType, recordID: recordID,
+                             outcome: outcome, at: date)
+        }
+    }
+
     /// An event before it has its place in a chain.
     struct Draft: Sendable {
         let actor: AuditActor

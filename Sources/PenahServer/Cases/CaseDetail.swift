@@ -91,9 +91,7 @@ extension CaseDetail {
                               answeredVia: record.refusalAnsweredVia ?? AnswerChannel.inPerson.rawValue,
                               language: record.refusalLanguage ?? Language.az.rawValue, refusedAt: record.concludedAt)
         }
-        try await db.writeTransaction { db in
-            try await AuditLog.append(on: db, actor: actor, action: "case.read", recordType: "case", recordID: id.uuidString)
-        }
+        try await AuditLog.record(on: db, actor: actor, action: "case.read", recordType: "case", recordID: id.uuidString)
         return CaseDetail(
             id: id, number: record.number, pseudonym: record.pseudonym, status: record.statusCode, unitCode: unit?.code ?? "",
             channel: record.channelCode, ticketId: record.ticketID, eligible: record.eligible, registeredAt: record.registeredAt,

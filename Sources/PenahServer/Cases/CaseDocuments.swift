@@ -65,9 +65,7 @@ struct CaseDocuments {
         }
         let sealed = try String(contentsOf: try fileURL(documentID), encoding: .utf8)
         let data = try await vault.open(sealed, field: "case.document")
-        try await db.writeTransaction { db in
-            try await AuditLog.append(on: db, actor: actor, action: "case.document.read", recordType: "case", recordID: record.id?.uuidString)
-        }
+        try await AuditLog.record(on: db, actor: actor, action: "case.document.read", recordType: "case", recordID: record.id?.uuidString)
         return (document, data)
     }
 

@@ -44,9 +44,7 @@ struct CaseList {
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let ids = try await matches(text)
             // A search looks into identity: who searched is audited (never what was typed).
-            try await db.writeTransaction { db in
-                try await AuditLog.append(on: db, actor: actor, action: "case.search", recordType: "case", recordID: nil)
-            }
+            try await AuditLog.record(on: db, actor: actor, action: "case.search", recordType: "case", recordID: nil)
             if ids.isEmpty { return Page(items: [], nextCursor: nil) }
             builder = builder.filter(\.$id ~~ Array(ids))
         }

@@ -130,67 +130,62 @@ final class WriteCombiner: Sendable {
     }
 
     private struct FirstUnitFailed: Error {}
-    private struct UnitFailed: Error {}
+    private struct LeadingUnitFailed: Error {}
 
+    /// Rerunnable units go first and take no savepoints: a savepoint costs a round trip, as much
+    /// as a unit's own statement on the queue's paths or an audited read. Nothing else has run
+    /// before them, so if one fails the transaction is rolled back unanswered and the batch runs
+    /// again with a savepoint for every unit. The units of a batch were submitted at the same
+    /// moment by different callers, so the order they run in is theirs to choose.
     private func run(_ batch: [Job], on database: any Database) async {
-        if batch.count > 1, batch.allSatisfy(\.rerunnable), await runWithoutSavepoints(batch, on: database) { return }
-        await runWithSavepoints(batch, on: database)
+        guard batch.count > 1 else { return await run(leading: [], rest: batch, on: database) }
+        await run(leading: batch.filter(\.rerunnable), rest: batch.filter { !$0.rerunnable }, on: database)
     }
 
-    /// A batch of rerunnable units, without savepoints: a savepoint costs a round trip, as much
-    /// as a unit's own statement on the queue's paths. If any unit fails, or the COMMIT does,
-    /// the whole transaction is rolled back unanswered and `runWithSavepoints` runs the batch
-    /// again, so each unit still commits or fails on its own.
-    private func runWithoutSavepoints(_ batch: [Job], on database: any Database) async -> Bool {
-        let answers = NIOLockedValueBox<[@Sendable ((any Error)?) -> Void]>([])
-        do {
-            try await Self.transaction(on: database) { connection in
-                let current = Batch(connection: connection)
-                for job in batch {
-                    let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
-                    guard outcome.succeeded else { throw UnitFailed() }
-                    answers.withLockedValue { $0.append(outcome.answer) }
-                }
-                try await current.flush()
-            }
-        } catch {
-            return false
-        }
-        for answer in answers.withLockedValue({ $0 }) { answer(nil) }
-        return true
-    }
-
-    private func runWithSavepoints(_ batch: [Job], on database: any Database) async {
+    /// One transaction: the `leading` units without savepoints, then the `rest` in a savepoint
+    /// each. The transaction's very first unit needs none: if it fails, the transaction holds
+    /// nothing else, so it is rolled back whole and the others run in a new one. Savepoints of one
+    /// name nest and are not released one by one, which would cost a round trip per unit: a
+    /// rollback goes back to the newest, the unit's own; COMMIT ends them all.
+    private func run(leading: [Job], rest: [Job], on database: any Database) async {
         let answers = NIOLockedValueBox<[@Sendable ((any Error)?) -> Void]>([])
         do {
             try await Self.transaction(on: database) { connection in
                 let sql = connection as! any SQLDatabase
                 let current = Batch(connection: connection)
-                for (index, job) in batch.enumerated() {
-                    // The first unit needs no savepoint: if it fails, the transaction holds nothing
-                    // else, so it is rolled back whole and the rest run in a new one. The others get
-                    // one each (fixed statements; Fluent has no savepoints). Savepoints of one name
-                    // nest and are not released one by one, which would cost a round trip per unit:
-                    // a rollback goes back to the newest, the unit's own; COMMIT ends them all.
-                    if index > 0 { try await sql.raw("SAVEPOINT penah_unit").run() }
+                for job in leading {
+                    let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
+                    guard outcome.succeeded else { throw LeadingUnitFailed() }
+                    answers.withLockedValue { $0.append(outcome.answer) }
+                }
+                for (index, job) in rest.enumerated() {
+                    let first = leading.isEmpty && index == 0
+                    // Fixed statements; Fluent has no savepoints.
+                    if !first { try await sql.raw("SAVEPOINT penah_unit").run() }
                     let mark = current.mark
                     let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
                     answers.withLockedValue { $0.append(outcome.answer) }
                     if outcome.succeeded { continue }
-                    guard index > 0 else { throw FirstUnitFailed() }
+                    if first { throw FirstUnitFailed() }
                     try await sql.raw("ROLLBACK TO SAVEPOINT penah_unit").run()
                     current.drop(after: mark)
                 }
                 try await current.flush()
             }
             for answer in answers.withLockedValue({ $0 }) { answer(nil) }
+        } catch is LeadingUnitFailed {
+            await run(leading: [], rest: leading + rest, on: database)
         } catch is FirstUnitFailed {
             answers.withLockedValue { $0 }.first?(nil)
-            if batch.count > 1 { await runWithSavepoints(Array(batch.dropFirst()), on: database) }
+            if rest.count > 1 { await run(leading: [], rest: Array(rest.dropFirst()), on: database) }
+        } catch where rest.isEmpty {
+            // Only rerunnable units ran: run them again one by one, so that a unit which made the
+            // COMMIT fail fails alone.
+            await run(leading: [], rest: leading, on: database)
         } catch {
             let ran = answers.withLockedValue { $0 }
             for answer in ran { answer(error) }
-            for job in batch.dropFirst(ran.count) { job.abandon(error) }
+            for job in (leading + rest).dropFirst(ran.count) { job.abandon(error) }
         }
     }
 

@@ -23,9 +23,7 @@ struct NoticeLetter {
         let notice = try await NoticeTracking(db: req.db).find(req.parameters.get("noticeID", as: UUID.self), for: staff, .readNotice)
         guard notice.channel != .alreadyKnown else { throw Abort(.notFound) }
         let body = try NoticeBody.decode(try await req.vault.open(notice.body, field: "notice.body"))
-        try await req.db.writeTransaction { db in
-            try await AuditLog.append(on: db, actor: req.auditActor, action: "notice.read", recordType: "case", recordID: notice.caseID.uuidString)
-        }
+        try await AuditLog.record(on: req.db, actor: req.auditActor, action: "notice.read", recordType: "case", recordID: notice.caseID.uuidString)
         let language = req.language
         func names(_ list: String, _ codes: [String]) -> String {
             codes.isEmpty ? "—" : codes.map { Catalogue.shared.text("code.\(list).\($0)", language) }.joined(separator: ", ")

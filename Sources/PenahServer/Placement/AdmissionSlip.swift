@@ -19,9 +19,7 @@ struct AdmissionSlip {
         guard let request = try await PlacementOnCase.latest(caseID: record.id!, on: req.db), request.status == .approved,
               let sealed = request.admissionCode, let until = request.holdExpiresAt else { throw Abort(.conflict) }
         let code = try await req.vault.openText(sealed, field: "placement.admissionCode")
-        try await req.db.writeTransaction { db in
-            try await AuditLog.append(on: db, actor: req.auditActor, action: "placement.slip", recordType: "case", recordID: record.id?.uuidString)
-        }
+        try await AuditLog.record(on: req.db, actor: req.auditActor, action: "placement.slip", recordType: "case", recordID: record.id?.uuidString)
         return try await req.view.render("admission-slip", Context(page: req.staffFrame(titleKey: "placement.slip.heading"), caseID: record.id!,
                                                                    pseudonym: request.pseudonym, code: code, validUntil: BakuFormat.dateTime(until)))
     }

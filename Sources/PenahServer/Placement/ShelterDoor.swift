@@ -25,9 +25,7 @@ struct ShelterDoor {
         try await HoldExpiry(db: db).sweep(now: now)
         let refused = { (reason: String) async throws -> Never in
             try await throttle.recordFailure(username: key, address: address, now: now)
-            try await db.writeTransaction { db in
-                try await AuditLog.append(on: db, actor: actor, action: "placement.admission.refused.\(reason)", recordType: "unit", recordID: shelterUnitID.uuidString)
-            }
+            try await AuditLog.record(on: db, actor: actor, action: "placement.admission.refused.\(reason)", recordType: "unit", recordID: shelterUnitID.uuidString)
             // One answer for a mistyped, unknown, used, expired or another shelter's code.
             throw ValidationProblems([.init(field: "admissionCode", code: "admissionCodeInvalid")])
         }

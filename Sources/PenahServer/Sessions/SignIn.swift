@@ -21,7 +21,8 @@ struct SignIn {
     func attempt(username raw: String, password: String, otp: String, request: RequestFacts) async throws -> Outcome {
         let username = StaffService.normalisedUsername(String(raw.prefix(128)))
         if let wait = try await LoginThrottle(db: db).retryAfter(username: username, address: request.address) {
-            try await db.writeTransaction { db in try await on(db).audit(nil, outcome: "throttled", request) }
+            try await AuditLog.record(on: db, actor: Self.actor(nil, request), action: "auth.signIn", recordType: "staffUser",
+                                      recordID: nil, outcome: "throttled")
             return .throttled(retryAfter: wait)
         }
         let user = try await StaffUser.query(on: db).filter(\.$username == username).with(\.$unit).first()
@@ -68,10 +69,13 @@ struct SignIn {
     }
 
     private func audit(_ user: StaffUser?, outcome: String, _ request: RequestFacts) async throws {
-        let actor = AuditActor(userID: user?.id, role: user?.roleCode ?? "anonymous",
-                               unitCode: user?.$unit.value?.code ?? "-", requestID: request.requestID, address: request.address)
-        try await AuditLog.append(on: db, actor: actor, action: "auth.signIn", recordType: "staffUser",
+        try await AuditLog.append(on: db, actor: Self.actor(user, request), action: "auth.signIn", recordType: "staffUser",
                                   recordID: user?.id?.uuidString, outcome: outcome)
+    }
+
+    private static func actor(_ user: StaffUser?, _ request: RequestFacts) -> AuditActor {
+        AuditActor(userID: user?.id, role: user?.roleCode ?? "anonymous",
+                   unitCode: user?.$unit.value?.code ?? "-", requestID: request.requestID, address: request.address)
     }
 }
 

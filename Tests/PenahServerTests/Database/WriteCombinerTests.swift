@@ -87,9 +87,11 @@ struct WriteCombinerTests {
         return outcomes
     }
 
-    /// Exactly the units not in `failing` are stored and audited, and the trail verifies.
-    func expectOnly(_ app: Application, count: Int, failing: Set<Int>, _ outcomes: [Result<String, Refused>]) async throws {
-        let committed = (0..<count).filter { !failing.contains($0) }.map { "unit-\($0)" }
+    /// Exactly the units not in `failing` are stored and audited, in the order they ran (`order`,
+    /// if not the order they were queued in), and the trail verifies.
+    func expectOnly(_ app: Application, count: Int, failing: Set<Int>, order: [Int]? = nil,
+                    _ outcomes: [Result<String, Refused>]) async throws {
+        let committed = (order ?? Array(0..<count)).filter { !failing.contains($0) }.map { "unit-\($0)" }
         #expect(outcomes == (0..<count).map { failing.contains($0) ? .failure(Refused(name: "unit-\($0)")) : .success("unit-\($0)") })
         #expect(try await names(app) == Set(committed))
         let audited = try await AuditEvent.query(on: app.db).filter(\.$recordType == "probe").sort(\.$seq).all()
@@ -153,8 +155,22 @@ struct WriteCombinerTests {
             try await probeTables(app)
             let runs = NIOLockedValueBox<[Int: Int]>([:])
             let outcomes = try await batch(app, count: 4, failing: [3], rerunnable: { $0 != 1 }, runs: runs)
-            try await expectOnly(app, count: 4, failing: [3], outcomes)
-            #expect(runs.withLockedValue { $0 } == [0: 1, 1: 1, 2: 1, 3: 1])
+            // The rerunnable units ran first without savepoints, up to the failing one; then the
+            // batch ran again with savepoints, rerunnable units still first.
+            try await expectOnly(app, count: 4, failing: [3], order: [0, 2, 3, 1], outcomes)
+            #expect(runs.withLockedValue { $0 } == [0: 2, 1: 1, 2: 2, 3: 2])
+        }
+    }
+
+    @Test("in a mixed batch the rerunnable units run first; a failure after them is the failing unit's alone",
+          arguments: [Set<Int>(), [2]])
+    func rerunnableFirst(failing: Set<Int>) async throws {
+        try await withPenah { app in
+            try await probeTables(app)
+            let runs = NIOLockedValueBox<[Int: Int]>([:])
+            let outcomes = try await batch(app, count: 5, failing: failing, rerunnable: { $0 % 2 == 1 }, runs: runs)
+            try await expectOnly(app, count: 5, failing: failing, order: [1, 3, 0, 2, 4], outcomes)
+            #expect(runs.withLockedValue { $0 } == [0: 1, 1: 1, 2: 1, 3: 1, 4: 1])
         }
     }
 
