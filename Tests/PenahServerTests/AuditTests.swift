@@ -77,18 +77,24 @@ struct AuditTests {
         }
     }
 
-    @Test("a long chain verifies across its pages, and a forged event on a later page is named")
-    func acrossPages() async throws {
+    /// Verification reading with the application's one handle, or with several in turn (one per
+    /// event loop and the default one again, so there are at least two however many cores).
+    func verify(_ app: Application, severalReaders: Bool) async throws -> AuditLog.Verification {
+        try await AuditLog.verify(on: app.db, readingWith: severalReaders ? app.databasesOnEveryLoop + [app.db] : [])
+    }
+
+    @Test("a long chain verifies across its pages, and a forged event on a later page is named", arguments: [false, true])
+    func acrossPages(severalReaders: Bool) async throws {
         try await withPenah { app in
             // 12,500 events: a first page of 1,000, then pages of 10,000 and a partial one.
             try await appendBulk(app, count: 12_500)
-            let intact = try await AuditLog.verify(on: app.db)
+            let intact = try await verify(app, severalReaders: severalReaders)
             #expect(intact.ok && intact.events == 12_500)
             for seq in [1_001, 11_999] {
                 let victim = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == seq).first())
                 try await app.sql.update(AuditEvent.schema).set("action", to: SQLBind("forged"))
                     .where("id", .equal, SQLBind(victim.id!)).run()
-                let result = try await AuditLog.verify(on: app.db)
+                let result = try await verify(app, severalReaders: severalReaders)
                 #expect(!result.ok && result.firstBrokenEventId == victim.id)
                 try await app.sql.update(AuditEvent.schema).set("action", to: SQLBind("test.bulk"))
                     .where("id", .equal, SQLBind(victim.id!)).run()
@@ -97,19 +103,19 @@ struct AuditTests {
             // page, are still read and checked.
             let thousandth = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == 1_000).first())
             try await app.sql.update(AuditChainHead.schema).set("seq", to: SQLBind(1_000)).set("hash", to: SQLBind(thousandth.hash)).run()
-            let pastHead = try await AuditLog.verify(on: app.db)
+            let pastHead = try await verify(app, severalReaders: severalReaders)
             #expect(!pastHead.ok && pastHead.events == 12_500)
         }
     }
 
-    @Test("deleting an event inside a long chain names the event after the gap")
-    func gap() async throws {
+    @Test("deleting an event inside a long chain names the event after the gap", arguments: [false, true])
+    func gap(severalReaders: Bool) async throws {
         try await withPenah { app in
             // Past the first page and into the second range, which is read before the first is checked.
             try await appendBulk(app, count: 1_500)
             try await AuditEvent.query(on: app.db).filter(\.$seq == 1_200).delete()
             let after = try #require(try await AuditEvent.query(on: app.db).filter(\.$seq == 1_201).first())
-            let result = try await AuditLog.verify(on: app.db)
+            let result = try await verify(app, severalReaders: severalReaders)
             #expect(!result.ok && result.firstBrokenEventId == after.id)
         }
     }

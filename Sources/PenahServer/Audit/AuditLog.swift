@@ -175,10 +175,11 @@ enum AuditLog {
     }
 
     /// Recomputes every chain. Reads pages of 10,000 rows (see `AuditPageReader.Pages`), so memory
-    /// stays flat however long the trail is. While one page is checked the next two are read; each
-    /// event's own hash is recomputed on every core at once (it needs only the row), then one
-    /// pass checks the links between them.
-    static func verify(on db: any Database) async throws -> Verification {
+    /// stays flat however long the trail is. While one page is checked the next ones are read, by
+    /// `readers` in turn (`db` alone if none are given; `Application.databasesOnEveryLoop` reads on
+    /// every core); each event's own hash is recomputed on every core at once (it needs only the
+    /// row), then one pass checks the links between them.
+    static func verify(on db: any Database, readingWith readers: [any Database] = []) async throws -> Verification {
         let chains = try await AuditChainHead.query(on: db).all()
         var count = 0
         var firstBroken: (id: UUID?, at: Int64)?
@@ -190,7 +191,7 @@ enum AuditLog {
             var prev = genesis
             var lastSeq = 0
             var intact = true
-            var pages = AuditPageReader.Pages(chain: chain, headSeq: head.seq, on: db)
+            var pages = AuditPageReader.Pages(chain: chain, headSeq: head.seq, on: db, readers: readers)
             defer { pages.cancel() }
             pages: while let page = try await pages.next() {
                 for checked in try await checkEach(page, chain: chain) {

@@ -41,37 +41,46 @@ enum AuditPageReader {
         throw UnreadableRow()
     }
 
-    /// A chain's pages, read ahead of the checker two at a time. Up to the head's seq the pages are
-    /// fixed seq ranges, so a page need not wait for the one before it; past the head (events it
-    /// does not know of: forged, or appended during the check) they follow one another until one
-    /// comes back empty. The first range is small, so checking starts sooner.
+    /// A chain's pages, read ahead of the checker. Up to the head's seq the pages are fixed seq
+    /// ranges, so a page need not wait for the one before it; past the head (events it does not
+    /// know of: forged, or appended during the check) they follow one another until one comes back
+    /// empty. The first range is small, so checking starts sooner.
+    ///
+    /// The ranges are read by the `readers` in turn, two or one per reader at a time. On SQLite a
+    /// database handle holds one connection, which reads one page at a time, and reading is most
+    /// of the check's cost; with a handle per event loop the pages are read on every core at once.
+    /// Each page is read in its own snapshot, which is sound: events up to the head were committed
+    /// before the head was read, and events are never changed, only appended.
     struct Pages {
         let chain: String
         let headSeq: Int
-        let db: any Database
+        let readers: [any Database]
         private var pending: [Task<Page, any Error>] = []
         private var nextAfter = 0
+        private var requested = 0
 
         static let size = 10_000
 
-        init(chain: String, headSeq: Int, on db: any Database) {
+        /// `readers`, if none are given, is `db` alone.
+        init(chain: String, headSeq: Int, on db: any Database, readers: [any Database] = []) {
             self.chain = chain
             self.headSeq = headSeq
-            self.db = db
-            while pending.count < 2, nextAfter < headSeq { requestRange() }
+            self.readers = readers.isEmpty ? [db] : readers
+            while pending.count < max(2, readers.count), nextAfter < headSeq { requestRange() }
         }
 
         private mutating func requestRange() {
             let after = nextAfter, through = min(headSeq, after == 0 ? 1_000 : after + Self.size)
-            let (chain, db) = (chain, db)
+            let (chain, db) = (chain, readers[requested % readers.count])
             pending.append(Task { try await read(chain: chain, after: after, through: through, limit: through - after, on: db) })
             nextAfter = through
+            requested += 1
         }
 
         /// The next page, or nil when the chain has been read to its end.
         mutating func next() async throws -> Page? {
             if pending.isEmpty {
-                let page = try await read(chain: chain, after: max(nextAfter, headSeq), through: .max, limit: Self.size, on: db)
+                let page = try await read(chain: chain, after: max(nextAfter, headSeq), through: .max, limit: Self.size, on: readers[0])
                 guard page.count > 0 else { return nil }
                 // An unreadable last row ends the check there; nothing after it is needed.
                 nextAfter = page.seq(page.count - 1) ?? .max
@@ -149,7 +158,7 @@ enum AuditPageReader {
     /// Fluent stores a UUID on SQLite as its text; a 16-byte blob is read too.
     private static func uuid(_ data: SQLiteData) -> UUID? {
         switch data {
-        case .text(let text): return UUID(uuidString: text)
+        case .text(let text): return Hex.uuid(text)
         case .blob(let buffer) where buffer.readableBytes == 16:
             return buffer.withUnsafeReadableBytes { UUID(uuid: $0.load(as: uuid_t.self)) }
         default: return nil

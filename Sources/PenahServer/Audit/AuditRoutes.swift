@@ -7,7 +7,7 @@ struct AuditRoutes: RouteCollection {
     }
 
     @Sendable func verify(_ req: Request) async throws -> AuditLog.Verification {
-        try await AuditLog.verify(on: req.db)
+        try await AuditLog.verify(on: req.db, readingWith: req.application.databasesOnEveryLoop)
     }
 }
 
@@ -16,7 +16,8 @@ struct VerifyAuditCommand: AsyncCommand {
     var help: String { "Recompute the audit hash chains; exit 1 naming the first broken event." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let result = try await AuditLog.verify(on: context.application.db)
+        let app = context.application
+        let result = try await AuditLog.verify(on: app.db, readingWith: app.databasesOnEveryLoop)
         if result.ok {
             context.console.print("Audit trail intact: \(result.events) events verified.")
         } else {

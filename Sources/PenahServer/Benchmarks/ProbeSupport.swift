@@ -37,3 +37,9 @@ enum ProbeSupport {
         }
     }
 }
+
+/// A benchmark that cannot go on (its own data is not what it wrote).
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -77,11 +77,21 @@ public enum SecurityProbes {
             }
             added += batch
         }
-        let start = ContinuousClock.now
-        let result = try await AuditLog.verify(on: app.db)
-        let seconds = milliseconds(ContinuousClock.now - start) / 1000
-        precondition(result.ok)
-        print(String(format: "[%@] verify-audit: %.0f events/s (%d events in %.2f s)", name, Double(result.events) / seconds, result.events, seconds))
+        // Three verifications, as `penah verify-audit` runs them; this machine is shared, so the
+        // median and the best are both printed, as for sealing.
+        var rates: [Double] = []
+        var events = 0
+        for _ in 0..<3 {
+            let start = ContinuousClock.now
+            let result = try await AuditLog.verify(on: app.db, readingWith: app.databasesOnEveryLoop)
+            let seconds = milliseconds(ContinuousClock.now - start) / 1000
+            guard result.ok else { throw BenchFailure("the benchmark's own audit trail did not verify") }
+            events = result.events
+            rates.append(Double(events) / seconds)
+        }
+        rates.sort()
+        print(String(format: "[%@] verify-audit: median %.0f events/s, best %.0f events/s (3 runs over %d events)",
+                     name, rates[1], rates[2], events))
     }
 
     public static func sealing(_ app: Application) async throws {
@@ -130,7 +140,7 @@ public enum SecurityProbes {
             password: "benchmark pass phrase", hasher: app.bcrypt, actor: .system("bench"))
         let hash = created.user.passwordHash!
         let hasher = TimingHasher(app.bcrypt)
-        var login: [Double] = [], bcrypt: [Double] = [], rest: [Double] = []
+        var login: [Double] = [], bcrypt: [Double] = [], rest: [Double] = [], commit: [Double] = []
         for i in 0..<100 {
             // A wrong code with the right password: the full path (throttle check, bcrypt, TOTP, audit),
             // from a different address each time so throttling stays out of the way.
@@ -144,13 +154,19 @@ public enum SecurityProbes {
             start = ContinuousClock.now
             _ = try await app.bcrypt.verify("benchmark pass phrase", created: hash)
             bcrypt.append(milliseconds(ContinuousClock.now - start))
+            // The one durable commit a sign-in waits for, on its own: what the disk costs.
+            start = ContinuousClock.now
+            try await AuditLog.record(on: app.db, actor: .system("bench"), action: "bench.commit", recordType: "thing", recordID: nil)
+            commit.append(milliseconds(ContinuousClock.now - start))
         }
-        login.sort(); bcrypt.sort(); rest.sort()
+        login.sort(); bcrypt.sort(); rest.sort(); commit.sort()
         // 100 samples: p95 is the fifth slowest, so one disk stall on this shared machine moves it less.
         print(String(format: "sign-in p50 %.1f ms, p95 %.1f ms; bcrypt verify alone p50 %.1f ms, p95 %.1f ms (cost 12)",
                      percentile(login, 0.5), percentile(login, 0.95), percentile(bcrypt, 0.5), percentile(bcrypt, 0.95)))
         print(String(format: "sign-in without its own bcrypt: p50 %.2f ms, p95 %.2f ms, max %.1f ms",
                      percentile(rest, 0.5), percentile(rest, 0.95), rest.last ?? .nan))
+        print(String(format: "one audited write alone (its durable commit): p50 %.2f ms, p95 %.2f ms, max %.1f ms",
+                     percentile(commit, 0.5), percentile(commit, 0.95), commit.last ?? .nan))
     }
 }
 

@@ -45,6 +45,11 @@ enum DatabaseSetup {
 
 extension Application {
     var sql: any SQLDatabase { db as! any SQLDatabase }
+    /// The default database once per event loop. On SQLite each loop's pool holds one connection,
+    /// so these are the handles that can read at the same time.
+    var databasesOnEveryLoop: [any Database] {
+        eventLoopGroup.makeIterator().compactMap { databases.database(logger: logger, on: $0) }
+    }
     var isPostgres: Bool { databases.configuration(for: .psql) != nil }
 }
 
