@@ -46,7 +46,7 @@ enum AuditPageReader {
     /// know of: forged, or appended during the check) they follow one another until one comes back
     /// empty. The first range is small, so checking starts sooner.
     ///
-    /// The ranges are read by the `readers` in turn, two or one per reader at a time. On SQLite a
+    /// The ranges are read by the `readers` in turn, two at a time or one per reader. On SQLite a
     /// database handle holds one connection, which reads one page at a time, and reading is most
     /// of the check's cost; with a handle per event loop the pages are read on every core at once.
     /// Each page is read in its own snapshot, which is sound: events up to the head were committed
@@ -66,7 +66,7 @@ enum AuditPageReader {
             self.chain = chain
             self.headSeq = headSeq
             self.readers = readers.isEmpty ? [db] : readers
-            while pending.count < max(2, readers.count), nextAfter < headSeq { requestRange() }
+            while pending.count < max(2, self.readers.count), nextAfter < headSeq { requestRange() }
         }
 
         private mutating func requestRange() {

@@ -8,10 +8,10 @@ import Vapor
 /// Measurements behind `penah-bench security` (issue 3). They live in the server module because
 /// they drive internal services directly; nothing in the server calls them. On the embedded
 /// database and, when `PENAH_BENCH_POSTGRES_URL` is set, on PostgreSQL:
-/// - audit append with 8 concurrent writers, each event in its own write transaction (rerunnable, and savepointed);
+/// - audit append with 8 concurrent writers, events on their own and riding on other writes;
 /// - `verify-audit` throughput over the trail just written plus bulk-appended events;
 /// - sealing and blind-indexing one person (name, FIN, document, address, phone; 5 seals, 5 indexes);
-/// - sign-in latency beside a bare bcrypt verification at the same cost.
+/// - sign-in latency beside a bare bcrypt verification at the same cost, and beside one durable commit.
 public enum SecurityProbes {
     /// `auditOnly`: the audit append and verification figures alone (`penah-bench audit`).
     public static func run(auditOnly: Bool = false,

@@ -31,8 +31,9 @@ enum Hex {
         }
     }
 
-    /// Reads a UUID written 8-4-4-4-12 in hex of either case, as `UUID(uuidString:)` does, which
-    /// on Linux parses with `sscanf` and cost verification more than the SHA-256 of the event.
+    /// Reads a UUID written 8-4-4-4-12 in hex of either case. `UUID(uuidString:)` reads the same,
+    /// and a few malformed strings besides, but on Linux it parses with `sscanf`, which cost
+    /// verification more than the SHA-256 of the event.
     static func uuid(_ text: String) -> UUID? {
         var text = text
         return text.withUTF8 { utf8 -> UUID? in
