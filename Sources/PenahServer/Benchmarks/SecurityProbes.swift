@@ -44,7 +44,7 @@ public enum SecurityProbes {
     ///   that cannot be rerun;
     /// - the same writes without their event: what the audit adds to a write is the difference.
     static func auditAppend(_ app: Application, _ name: String) async throws {
-        // Raw: a scratch table of the benchmark's own, one row per writer.
+        // Raw: a scratch table of the benchmark's own, one row per writer, with no model; fixed statements.
         try await app.sql.raw("CREATE TABLE bench_rows (writer INTEGER PRIMARY KEY, writes INTEGER NOT NULL)").run()
         try await app.sql.raw("INSERT INTO bench_rows (writer, writes) VALUES (0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0)").run()
         enum Kind: CaseIterable { case eventsAlone, writesWithEvents, writesWithoutEvents }
@@ -62,6 +62,7 @@ public enum SecurityProbes {
                                 continue
                             }
                             try await app.db.writeTransaction { db in
+                                // Raw: the scratch table has no model; the value is bound.
                                 try await (db as! any SQLDatabase).raw("UPDATE bench_rows SET writes = writes + 1 WHERE writer = \(bind: writer)").run()
                                 guard kind == .writesWithEvents else { return }
                                 try await AuditLog.append(on: db, actor: actor, action: "bench.write", recordType: "thing", recordID: "\(i)")
