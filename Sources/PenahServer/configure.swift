@@ -7,6 +7,7 @@ import Vapor
 public func configure(_ app: Application, settings: Settings, databaseSearchPath: [String]? = nil) async throws {
     _ = PenahMetrics.bootstrap
     app.storage[SettingsKey.self] = settings
+    app.storage[NodeIDKey.self] = UUID().uuidString
     if case .sqlite = settings.database { try DataDirectory.prepare(settings.dataDirectory) }
     let masterKey = try MasterKey.load(settings)
     app.storage[MasterKeyKey.self] = masterKey
@@ -75,12 +76,22 @@ extension Application {
 private func startBoard(_ app: Application) async throws {
     app.storage[QueueGroupsKey.self] = QueueGroups()
     guard let postgres = app.storage[PostgresConnectionKey.self] else {
-        app.storage[BoardBroadcasterKey.self] = BoardBroadcaster()
+        let board = BoardBroadcaster()
+        app.storage[BoardBroadcasterKey.self] = board
+        app.lifecycle.use(BoardHeartbeat(board: board))
         return
     }
-    let relay = BoardRelay(configuration: postgres.configuration, schema: postgres.schema)
+    let relay = BoardRelay(configuration: postgres.configuration, schema: postgres.schema,
+                           retryMilliseconds: app.settings.boardRelayRetryMilliseconds)
     let board = BoardBroadcaster(relay: relay)
-    try await relay.start(deliver: { [weak board] unit, event in board?.publish(unitCode: unit, event: event) }, logger: app.logger)
+    let db = app.db
+    try await relay.start(
+        deliver: { [weak board] unit, event in board?.publish(unitCode: unit, event: event) },
+        catchUp: { [weak board] since in
+            for (unit, events) in try await QueueRepository(db: db).calledSince(since) { board?.publishMissed(unitCode: unit, events: events) }
+        },
+        logger: app.logger)
     app.storage[BoardBroadcasterKey.self] = board
+    app.lifecycle.use(BoardHeartbeat(board: board))
     app.lifecycle.use(BoardRelayLifecycle(relay: relay))
 }

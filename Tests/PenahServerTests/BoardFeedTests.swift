@@ -88,6 +88,82 @@ struct BoardFeedTests {
         }
     }
 
+    @Test("50 boards connect and drop at random while desks call: the server stays up, dropped boards unsubscribe, and every live board hears every call")
+    func boardsDropWhileDesksCall() async throws {
+        try await withPenah { app in
+            try await app.seedUnits()
+            let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
+            unit.deskCount = 10
+            try await unit.update(on: app.db)
+            let port = Int.random(in: 20_000...40_000)
+            try await app.server.start(address: .hostname("127.0.0.1", port: port))
+            defer { Task { await app.server.shutdown() } }
+            let url = "http://127.0.0.1:\(port)/board/BAKU-1/events"
+            // Fifty boards at once: more connections than the shared client keeps to one host.
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 100)))
+            defer { _ = client.shutdown() }
+            let calls = 30
+            for _ in 0..<calls { _ = try await app.queue.issue(unit: unit, priority: .standard, actor: .system("t")) }
+
+            // 25 boards stay and read until they have every call.
+            let live = (0..<25).map { _ in
+                Task { () throws -> Set<String> in
+                    let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+                    var text = "", numbers = Set<String>()
+                    for try await chunk in response.body {
+                        text += String(buffer: chunk)
+                        numbers = Set(text.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.compactMap { line in
+                            (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any])?["number"] as? String
+                        })
+                        if numbers.count >= calls { break }
+                    }
+                    return numbers
+                }
+            }
+            for _ in 0..<1_000 where app.board.connectedBoards < live.count { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(app.board.connectedBoards == live.count)
+
+            // 25 boards connect and go away at random moments while ten desks call.
+            let dropping = (0..<25).map { _ in
+                Task {
+                    try? await Task.sleep(for: .milliseconds(Int.random(in: 0...200)))
+                    let reader = Task {
+                        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+                        for try await _ in response.body {}
+                    }
+                    try? await Task.sleep(for: .milliseconds(Int.random(in: 20...300)))
+                    reader.cancel()
+                    _ = await reader.result
+                }
+            }
+            let called = try await withThrowingTaskGroup(of: [String].self) { group in
+                for desk in 1...10 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while let ticket = try await app.queue.callNext(unit: unit, desk: desk, actor: .system("t")) {
+                            mine.append(ticket.label)
+                            try await Task.sleep(for: .milliseconds(Int.random(in: 5...30)))
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            for board in dropping { await board.value }
+            #expect(called.count == calls)
+            for board in live { #expect(try await board.value == Set(called), "a live board missed a call") }
+            // A heartbeat finds the boards that left; their feeds end and unsubscribe.
+            for _ in 0..<500 where app.board.connectedBoards > 0 {
+                app.board.heartbeat()
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(app.board.connectedBoards == 0)
+            let health = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(10))
+            #expect(health.status == .ok, "the server is still up")
+        }
+    }
+
     @Test("call next walks the calling-order index, with no sort, and updates by address, with statistics from before today")
     func claimPlan() async throws {
         try await withPenah { app in

@@ -16,10 +16,17 @@ struct SettingsTests {
         #expect(settings.standards == TimeStandards())
     }
 
-    @Test("DATABASE_URL switches to PostgreSQL")
+    @Test("DATABASE_URL switches to PostgreSQL, and then needs PENAH_MASTER_KEY: nodes must not each make a key file")
     func postgres() throws {
-        let settings = try Settings.load(environment: ["DATABASE_URL": "postgres://u:p@db:5432/penah"], isProduction: false)
+        let key = Data(repeating: 7, count: 32).base64EncodedString()
+        let settings = try Settings.load(environment: ["DATABASE_URL": "postgres://u:p@db:5432/penah", "PENAH_MASTER_KEY": key], isProduction: false)
         #expect(settings.database == .postgres(url: "postgres://u:p@db:5432/penah"))
+        #expect(throws: SettingsError.self) { try Settings.load(environment: ["DATABASE_URL": "postgres://u:p@db:5432/penah"], isProduction: false) }
+        do {
+            _ = try Settings.load(environment: ["DATABASE_URL": "postgres://u:p@db:5432/penah"], isProduction: false)
+        } catch let error as SettingsError {
+            #expect(error.variable == "PENAH_MASTER_KEY")
+        }
     }
 
     @Test("a bad value names its variable", arguments: [

@@ -197,7 +197,7 @@ struct SignInTimingTests {
             }
             try await staff.user.update(on: app.db)
             let hasher = CountingHasher(app.bcrypt)
-            let signIn = SignIn(db: app.db, masterKey: app.masterKey, hasher: hasher)
+            let signIn = SignIn(db: app.db, keyring: app.keyring, hasher: hasher)
             let outcome = try await signIn.attempt(username: kind == "unknown" ? "no.such.user" : staff.username,
                                                    password: staff.password, otp: staff.currentCode(),
                                                    request: RequestFacts(requestID: "t", address: "10.1.1.1"))

@@ -27,9 +27,9 @@ struct UnitTests {
     func demoStaff() async throws {
         try await withPenah { app in
             _ = try await DemoSeeder(db: app.db).seedUnits()
-            let first = try await DemoSeeder(db: app.db).seedStaff(masterKey: app.masterKey, hasher: app.bcrypt)
+            let first = try await DemoSeeder(db: app.db).seedStaff(keyring: app.keyring, hasher: app.bcrypt)
             #expect(first.count == Role.staffRoles.count)
-            #expect(try await DemoSeeder(db: app.db).seedStaff(masterKey: app.masterKey, hasher: app.bcrypt).isEmpty)
+            #expect(try await DemoSeeder(db: app.db).seedStaff(keyring: app.keyring, hasher: app.bcrypt).isEmpty)
             let roles = Set(try await StaffUser.query(on: app.db).all().map(\.roleCode))
             #expect(roles == Set(Role.staffRoles.map(\.rawValue)))
         }
@@ -113,7 +113,7 @@ struct UnitTests {
     func staffValidation() async throws {
         try await withPenah { app in
             try await app.seedUnits()
-            let service = StaffService(db: app.db, masterKey: app.masterKey)
+            let service = StaffService(db: app.db, keyring: app.keyring)
             for (role, unit, password, field) in [
                 (Role.sxaOfficer, "BAKU-1", "a perfectly fine passphrase", "unit"),
                 (.reception, "BAKU-1", "short", "password"),
@@ -135,7 +135,7 @@ struct UnitTests {
             let staff = try await app.makeStaff(.lawyer)
             let stored = try #require(try await StaffUser.find(staff.user.id, on: app.db)?.totpSecretSealed)
             #expect(!stored.contains(Base32.encode(staff.totpSecret)))
-            #expect(try SecretBox(masterKey: app.masterKey, purpose: "totp").open(stored) == staff.totpSecret)
+            #expect(try app.keyring.open(stored, purpose: "totp") == staff.totpSecret)
         }
     }
 }

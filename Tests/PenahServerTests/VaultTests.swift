@@ -99,7 +99,7 @@ struct VaultTests {
             let indexBefore = try await vault.blindIndex(fin, field: "fin")
             let oldKeyring = app.keyring
             let newKey = MasterKey(data: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }, createdFile: false)
-            #expect(try await KeyRotation.rotate(app: app, to: newKey) == 2)
+            #expect(try await KeyRotation.rotate(app: app, to: newKey).dataKeys == 2)
 
             let rotated = IdentityVault(db: app.db, keyring: MasterKeyring(current: newKey, previous: nil), cache: VaultKeyCache())
             for (value, box) in zip(values, sealed) { #expect(try await rotated.openText(box, field: "x") == value) }

@@ -106,6 +106,7 @@ extension Messages {
         "error.conflict": "Cari vəziyyətdə bu əməliyyat mümkün deyil.",
         "error.payloadTooLarge": "Sorğu çox böyükdür.",
         "error.throttled": "Çox sayda cəhd. Bir az sonra yenidən cəhd edin.",
+        "error.unavailable": "Xidmət bir neçə saniyəlik əlçatan deyil. Bir az sonra yenidən cəhd edin; daxil etdiyiniz məlumat itməyib.",
         "error.validation": "Bəzi sahələr düzgün doldurulmayıb.",
         "error.required": "Bu sahə mütləqdir.",
         "error.tooLong": "Mətn çox uzundur.",

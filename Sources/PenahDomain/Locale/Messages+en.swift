@@ -106,6 +106,7 @@ extension Messages {
         "error.conflict": "This action is not possible in the current state.",
         "error.payloadTooLarge": "The request is too large.",
         "error.throttled": "Too many attempts. Please try again shortly.",
+        "error.unavailable": "The service is unavailable for a few seconds. Please try again shortly; nothing you entered was lost.",
         "error.validation": "Some fields are not filled in correctly.",
         "error.required": "This field is required.",
         "error.tooLong": "The text is too long.",

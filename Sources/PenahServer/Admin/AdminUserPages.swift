@@ -44,7 +44,7 @@ struct AdminUserPages: RouteCollection {
 
     @Sendable func invite(_ req: Request) async throws -> Response {
         let form = (try? req.content.decode(InviteForm.self)) ?? InviteForm()
-        let enrolment = Enrolment(db: req.db, masterKey: req.application.masterKey, hasher: req.application.bcrypt)
+        let enrolment = Enrolment(db: req.db, keyring: req.application.keyring, hasher: req.application.bcrypt)
         guard let role = form.role.flatMap(Role.init(rawValue:)), !role.isServiceRole else {
             return try await renderUsers(req, status: .unprocessableEntity, problems: [.init(field: "role", code: "required")], form: form)
         }

@@ -55,7 +55,7 @@ enum AuditLog {
     static func record(on db: any Database, actor: AuditActor, action: String, recordType: String,
                        recordID: String?, outcome: String = "ok") async throws {
         let date = Date()
-        try await db.writeTransaction(rerunnable: true) { db in
+        try await db.groupedWriteTransaction { db in
             try await append(on: db, actor: actor, action: action, recordType: recordType, recordID: recordID,
                              outcome: outcome, at: date)
         }

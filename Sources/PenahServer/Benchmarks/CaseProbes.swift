@@ -17,7 +17,7 @@ public enum CaseProbes {
     static func backend(_ name: String, _ url: String?, _ count: Int, _ makeApp: MakeBenchApp) async throws {
         let (app, dispose) = try await makeApp(url)
         _ = try await DemoSeeder(db: app.db).seedUnits()
-        let reception = try await StaffService(db: app.db, masterKey: app.masterKey).createStaff(
+        let reception = try await StaffService(db: app.db, keyring: app.keyring).createStaff(
             username: "bench.reception", displayName: "bench", role: .reception, unitCode: "BAKU-1",
             password: "bench password \(UUID())", hasher: app.bcrypt, actor: .system("bench")).user
         let staff = StaffContext(userID: try reception.requireID(), username: "bench.reception", displayName: "bench", role: .reception,

@@ -86,7 +86,7 @@ public enum NoticeProbes {
     /// A case in BAKU-1 with the lawyer's section, and the lawyer.
     static func interviewedCase(_ app: Application) async throws -> (UUID, StaffContext) {
         _ = try await DemoSeeder(db: app.db).seedUnits()
-        let user = try await StaffService(db: app.db, masterKey: app.masterKey).createStaff(
+        let user = try await StaffService(db: app.db, keyring: app.keyring).createStaff(
             username: "bench.lawyer", displayName: "bench", role: .lawyer, unitCode: "BAKU-1",
             password: "bench password \(UUID())", hasher: app.bcrypt, actor: .system("bench")).user
         let lawyer = StaffContext(userID: try user.requireID(), username: "bench.lawyer", displayName: "bench", role: .lawyer,

@@ -20,7 +20,7 @@ public enum PlacementProbes {
         for i in 1...48 {
             _ = try await units.create(code: "SHELTER-B-\(i)", kind: .shelter, name: "Sığınacaq \(i)", parentCode: "SXA", capacity: 1_000, actor: .system("bench"))
         }
-        let user = try await StaffService(db: app.db, masterKey: app.masterKey).createStaff(
+        let user = try await StaffService(db: app.db, keyring: app.keyring).createStaff(
             username: "bench.sxa", displayName: "bench", role: .sxaOfficer, unitCode: "SXA", password: "bench password \(UUID())",
             hasher: app.bcrypt, actor: .system("bench")).user
         let sxa = StaffContext(userID: try user.requireID(), username: "bench.sxa", displayName: "bench", role: .sxaOfficer, unitCode: "SXA",

@@ -158,7 +158,7 @@ public enum SecurityProbes {
 
     static func signIn(_ app: Application) async throws {
         _ = try await DemoSeeder(db: app.db).seedUnits()
-        let created = try await StaffService(db: app.db, masterKey: app.masterKey).createStaff(
+        let created = try await StaffService(db: app.db, keyring: app.keyring).createStaff(
             username: "bench.user", displayName: nil, role: .reception, unitCode: "BAKU-1",
             password: "benchmark pass phrase", hasher: app.bcrypt, actor: .system("bench"))
         let hash = created.user.passwordHash!
@@ -168,7 +168,7 @@ public enum SecurityProbes {
             // A wrong code with the right password: the full path (throttle check, bcrypt, TOTP, audit),
             // from a different address each time so throttling stays out of the way.
             let facts = RequestFacts(requestID: "bench", address: "10.9.\(i / 200).\(i % 200)")
-            let signIn = SignIn(db: app.db, masterKey: app.masterKey, hasher: hasher)
+            let signIn = SignIn(db: app.db, keyring: app.keyring, hasher: hasher)
             var start = ContinuousClock.now
             _ = try await signIn.attempt(username: "bench.user", password: "benchmark pass phrase", otp: "000000", request: facts)
             let total = milliseconds(ContinuousClock.now - start)

@@ -20,6 +20,8 @@ public enum Startup {
     /// several nodes may start at once, so migrations are an explicit `penah migrate` step and a
     /// node refuses to start on an older schema.
     public static func prepareDatabase(_ app: Application) async throws {
+        // `penah migrate` is how production gets out of that state, so it must not be refused by it.
+        if command(app) == "migrate" { return }
         if case .postgres = app.settings.database, app.settings.isProduction {
             let pending = try await pendingMigrations(app)
             guard pending.isEmpty else {
@@ -29,6 +31,13 @@ public enum Startup {
         } else {
             try await app.autoMigrate()
         }
+        try await MasterKeyCheck.verify(app)
+        try await app.vault().prepareKeys()
+    }
+
+    /// The command this process runs (`serve` when none is named).
+    static func command(_ app: Application) -> String {
+        app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
     }
 
     static func pendingMigrations(_ app: Application) async throws -> [String] {
@@ -56,8 +65,7 @@ public enum Startup {
 /// Prints the welcome once `serve` has bound its address.
 struct WelcomeOnServe: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
-        let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
-        guard command == "serve" else { return }
+        guard Startup.command(app) == "serve" else { return }
         app.logger.notice("\(Startup.welcome(app))")
     }
 }

@@ -31,7 +31,7 @@ struct CreateUserCommand: AsyncCommand {
             password = context.console.ask("Password (12–128 characters): ", isSecure: true)
         }
         let app = context.application
-        let service = StaffService(db: app.db, masterKey: app.masterKey)
+        let service = StaffService(db: app.db, keyring: app.keyring)
         do {
             let enrolment = try await service.createStaff(
                 username: signature.username ?? "", displayName: signature.displayName, role: role,

@@ -18,5 +18,7 @@ enum PenahMigrations {
         CreatePlacement(),
         CreateTicketCallingOrder(),
         NarrowTicketCallingOrder(),
+        CreateKeyRecords(),
+        CreateHealthProbes(),
     ]
 }

@@ -3,9 +3,9 @@ import FluentSQLiteDriver
 import NIOConcurrencyHelpers
 import SQLKit
 
-/// Group commit. The write transactions waiting at one moment run one after another inside a
-/// single database transaction, each in its own savepoint, and every caller is answered after the
-/// one COMMIT.
+/// Group commit, for the hot paths that ask for it (`groupedWriteTransaction`). The write
+/// transactions waiting at one moment run one after another inside a single database transaction,
+/// and every caller is answered after the one COMMIT.
 ///
 /// Why: every write appends to its unit's audit chain, whose head is one row, so writers queue
 /// behind each other anyway, each paying for its own BEGIN, head updates and durable COMMIT. In a
@@ -14,7 +14,9 @@ import SQLKit
 ///
 /// Each unit of work stays all-or-nothing: a body that throws is rolled back to its savepoint and
 /// its caller gets the error while the others commit; if the COMMIT itself fails, every caller of
-/// the batch gets that error and nothing of the batch is written. One combiner per database
+/// the batch gets that error and the batch is never run again: a COMMIT that failed on a lost
+/// connection may have committed on the server, and running the units again would write their
+/// tickets and events twice. The callers' retries (with `Idempotency-Key`) decide instead. One combiner per database
 /// (see `CombinedWrites`); several server nodes each have their own and PostgreSQL's locks order
 /// their batches.
 final class WriteCombiner: Sendable {
@@ -74,7 +76,7 @@ final class WriteCombiner: Sendable {
         let run: @Sendable (any Database) async -> (succeeded: Bool, answer: @Sendable ((any Error)?) -> Void)
         /// Answers a caller whose body never ran because the batch failed first.
         let abandon: @Sendable (any Error) -> Void
-        /// See `Database.writeTransaction(rerunnable:_:)`.
+        /// See `Database.groupedWriteTransaction(_:)`; the combiner also runs units that are not, for its own retries.
         let rerunnable: Bool
     }
 
@@ -131,6 +133,8 @@ final class WriteCombiner: Sendable {
 
     private struct FirstUnitFailed: Error {}
     private struct LeadingUnitFailed: Error {}
+    /// The units ran and the batch was flushed; what failed was the COMMIT, whose outcome is unknown.
+    struct CommitFailed: Error { let underlying: any Error }
 
     /// Rerunnable units go first and take no savepoints: a savepoint costs a round trip, as much
     /// as a unit's own statement on the queue's paths or an audited read. Nothing else has run
@@ -173,15 +177,15 @@ final class WriteCombiner: Sendable {
                 try await current.flush()
             }
             for answer in answers.withLockedValue({ $0 }) { answer(nil) }
+        } catch let failure as CommitFailed {
+            let ran = answers.withLockedValue { $0 }
+            for answer in ran { answer(failure.underlying) }
+            for job in (leading + rest).dropFirst(ran.count) { job.abandon(failure.underlying) }
         } catch is LeadingUnitFailed {
             await run(leading: [], rest: leading + rest, on: database)
         } catch is FirstUnitFailed {
             answers.withLockedValue { $0 }.first?(nil)
             if rest.count > 1 { await run(leading: [], rest: Array(rest.dropFirst()), on: database) }
-        } catch where rest.isEmpty {
-            // Only rerunnable units ran: run them again one by one, so that a unit which made the
-            // COMMIT fail fails alone.
-            await run(leading: [], rest: leading, on: database)
         } catch {
             let ran = answers.withLockedValue { $0 }
             for answer in ran { answer(error) }
@@ -189,22 +193,54 @@ final class WriteCombiner: Sendable {
         }
     }
 
+    /// A transaction of one unit, not grouped: a batch of its own, so nested writes join it and its
+    /// audit events are chained just before its COMMIT exactly as in a group.
+    static func alone<T: Sendable>(on database: any Database,
+                                   _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await transaction(on: database) { connection in
+            let batch = Batch(connection: connection)
+            let value = try await $currentBatch.withValue(batch) { try await body(connection) }
+            try await batch.flush()
+            return value
+        }
+    }
+
     /// On SQLite `BEGIN IMMEDIATE`, taking the write lock at once: Fluent's deferred `BEGIN` reads
     /// first and may then fail to upgrade to a writer while another connection writes (SQLITE_BUSY
     /// without waiting). On PostgreSQL Fluent's transaction, so nested Fluent transactions join it.
-    private static func transaction(on database: any Database,
-                                    _ body: @escaping @Sendable (any Database) async throws -> Void) async throws {
-        guard database is any SQLiteDatabase else { return try await database.transaction(body) }
-        try await database.withConnection { connection in
-            let sql = connection as! any SQLDatabase
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                try await body(connection)
-                try await sql.raw("COMMIT").run()
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
+    /// An error after the body returned is the COMMIT's, and comes as `CommitFailed`.
+    static func transaction<T: Sendable>(on database: any Database,
+                                         _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let finished = NIOLockedValueBox(false)
+        do {
+            guard database is any SQLiteDatabase else {
+                return try await database.transaction { connection in
+                    let value = try await body(connection)
+                    finished.withLockedValue { $0 = true }
+                    return value
+                }
             }
+            // One writer at a time in this process, in arrival order: SQLite's busy handler is not
+            // fair, and a connection waiting in BEGIN IMMEDIATE could starve past its timeout while
+            // the other connection's writers take the lock again and again.
+            let gate = (database.context.configuration as? CombinedWrites)?.sqliteWriters
+            await gate?.acquire()
+            defer { gate?.release() }
+            return try await database.withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let value = try await body(connection)
+                    finished.withLockedValue { $0 = true }
+                    try await sql.raw("COMMIT").run()
+                    return value
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        } catch where finished.withLockedValue({ $0 }) {
+            throw CommitFailed(underlying: error)
         }
     }
 }
@@ -214,6 +250,8 @@ final class WriteCombiner: Sendable {
 struct CombinedWrites: DatabaseConfiguration {
     var inner: any DatabaseConfiguration
     let combiner = WriteCombiner()
+    /// SQLite's writers, one at a time (see `WriteCombiner.transaction`).
+    let sqliteWriters = WriteGate()
 
     var middleware: [any AnyModelMiddleware] {
         get { inner.middleware }
@@ -221,4 +259,28 @@ struct CombinedWrites: DatabaseConfiguration {
     }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver { inner.makeDriver(for: databases) }
+}
+
+/// A first-come, first-served lock for async code.
+final class WriteGate: Sendable {
+    private let state = NIOLockedValueBox<(held: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func acquire() async {
+        await withCheckedContinuation { continuation in
+            let granted = state.withLockedValue { state -> Bool in
+                if !state.held { state.held = true; return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            if state.waiting.isEmpty { state.held = false; return nil }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
 }

@@ -17,7 +17,7 @@ struct SeedDemoCommand: AsyncCommand {
         let seeder = DemoSeeder(db: app.db)
         let created = try await seeder.seedUnits()
         context.console.print("Demo organisation ready: \(created) unit(s) created, \(DemoOrganisation.units.count - created) already present.")
-        let staff = try await seeder.seedStaff(masterKey: app.masterKey, hasher: app.bcrypt)
+        let staff = try await seeder.seedStaff(keyring: app.keyring, hasher: app.bcrypt)
         if !staff.isEmpty {
             context.console.print("Demo staff, password \"\(DemoOrganisation.demoPassword)\"; add each line to an authenticator app:")
             for (username, uri) in staff { context.console.print("  \(username)\n  \(uri)") }
@@ -51,8 +51,8 @@ struct DemoSeeder {
     }
 
     /// Creates the demo staff that do not exist yet; returns each new username with its TOTP URI.
-    func seedStaff(masterKey: MasterKey, hasher: some PasswordHashing) async throws -> [(String, String)] {
-        let service = StaffService(db: db, masterKey: masterKey)
+    func seedStaff(keyring: MasterKeyring, hasher: some PasswordHashing) async throws -> [(String, String)] {
+        let service = StaffService(db: db, keyring: keyring)
         var created: [(String, String)] = []
         for person in DemoOrganisation.staff where try await StaffUser.query(on: db).filter(\.$username == person.username).first() == nil {
             let account = try await service.createStaff(username: person.username, displayName: person.name, role: person.role,

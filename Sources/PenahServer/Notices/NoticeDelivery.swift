@@ -26,7 +26,7 @@ struct NoticeDelivery: Sendable {
     }
 
     /// One pass: claims up to `limit` due messages in batches, sends each batch at once, and records
-    /// the batch's outcomes in one transaction; returns how many it tried. A crash between a send and
+    /// each message's outcome on its own; returns how many it tried. A crash between a send and
     /// its record only means the message is sent again after its lease — harmless to the receiver.
     @discardableResult
     func runOnce(limit: Int = 64, batch: Int = 32, now: @Sendable () -> Date = Date.init) async throws -> Int {
@@ -36,13 +36,13 @@ struct NoticeDelivery: Sendable {
             let claimed = try await claim(upTo: min(batch, limit - tried), now: now())
             if claimed.isEmpty { break }
             tried += claimed.count
-            let outcomes = try await withThrowingTaskGroup(of: Outcome?.self) { group in
+            let outcomes = await withTaskGroup(of: Outcome?.self) { group in
                 for (message, token) in claimed {
-                    group.addTask { try await send(message, token: token) }
+                    group.addTask { await send(message, token: token) }
                 }
-                return try await group.reduce(into: [Outcome]()) { if let outcome = $1 { $0.append(outcome) } }
+                return await group.reduce(into: [Outcome]()) { if let outcome = $1 { $0.append(outcome) } }
             }
-            try await record(outcomes, now: now())
+            await record(outcomes, now: now())
         }
         return tried
     }
@@ -54,9 +54,20 @@ struct NoticeDelivery: Sendable {
         let result: Result<String?, DeliveryError>
     }
 
-    private func send(_ message: OutboxMessage, token: String) async throws -> Outcome? {
-        guard let notice = try await NoticeRecord.find(message.noticeID, on: db) else { return nil }
-        let body = try await vault.open(notice.body, field: "notice.body")
+    /// Never throws: whatever goes wrong with one message (its notice gone, a body that will not
+    /// open, a transport error) is that message's outcome, so it counts towards its own `failed`
+    /// and its batch-mates are still recorded as sent.
+    private func send(_ message: OutboxMessage, token: String) async -> Outcome? {
+        let notice: NoticeRecord, body: Data
+        do {
+            guard let found = try await NoticeRecord.find(message.noticeID, on: db) else { return nil }
+            notice = found
+            body = try await vault.open(notice.body, field: "notice.body")
+        } catch {
+            logger.warning("notice could not be prepared for delivery", metadata: ["message": "\(message.id!)", "type": "\(type(of: error))"])
+            guard let found = try? await NoticeRecord.find(message.noticeID, on: db) else { return nil }
+            return Outcome(message: message, token: token, notice: found, result: .failure(DeliveryError(reason: "unreadable")))
+        }
         let result: Result<String?, DeliveryError>
         do { result = .success(try await adapters[message.channelCode]!.deliver(notice: notice, body: body)) }
         catch let error as DeliveryError { result = .failure(error) }
@@ -117,20 +128,19 @@ struct NoticeDelivery: Sendable {
         return found.sorted { order[$0.id!]! < order[$1.id!]! }
     }
 
-    /// Records a batch's outcomes in one transaction.
-    private func record(_ outcomes: [Outcome], now: Date) async throws {
-        guard !outcomes.isEmpty else { return }
-        try await db.writeTransaction { db in
-            var events: [(action: String, caseID: UUID)] = []
-            for outcome in outcomes {
-                if let event = try await record(outcome.result, message: outcome.message, token: outcome.token, notice: outcome.notice, now: now, on: db) {
-                    events.append(event)
+    /// Records each outcome in a transaction of its own, so one message whose record fails (and
+    /// is tried again after its lease) does not leave its batch-mates unrecorded and re-sent.
+    private func record(_ outcomes: [Outcome], now: Date) async {
+        for outcome in outcomes {
+            do {
+                try await db.writeTransaction { db in
+                    guard let event = try await record(outcome.result, message: outcome.message, token: outcome.token,
+                                                       notice: outcome.notice, now: now, on: db) else { return }
+                    try await AuditLog.append(on: db, actor: .system("delivery"), action: event.action, recordType: "case",
+                                              recordID: event.caseID.uuidString)
                 }
-            }
-            // Audit last: the chain head stays locked only from here to the commit, so other nodes'
-            // record transactions overlap with this one's other writes.
-            for event in events {
-                try await AuditLog.append(on: db, actor: .system("delivery"), action: event.action, recordType: "case", recordID: event.caseID.uuidString)
+            } catch {
+                logger.warning("delivery outcome not recorded", metadata: ["message": "\(outcome.message.id!)", "type": "\(type(of: error))"])
             }
         }
     }

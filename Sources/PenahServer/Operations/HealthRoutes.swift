@@ -19,21 +19,35 @@ struct OperationsRoutes: RouteCollection {
 
     struct Health: Content {
         let status: String
+        /// `ok`, `readOnly` (answers but cannot commit: disk full, read-only file), `unreachable`.
         let database: String
+        /// PostgreSQL only: `listening`, or `reconnecting` while the board relay is without its
+        /// `LISTEN` connection (boards then see only this node's calls until it is back).
+        let boardRelay: String?
         let version: String
     }
 
+    /// Commits a one-row write, so a database that still answers reads but cannot write (a full
+    /// disk, a read-only file) is reported as it is: every write would fail.
     @Sendable func health(_ req: Request) async throws -> Response {
-        let reachable: Bool
+        let database: String
         do {
             try await req.sql.raw("SELECT 1").run()
-            reachable = true
+            do {
+                try await HealthProbe.write(node: req.application.nodeID, on: req.db)
+                database = "ok"
+            } catch {
+                req.logger.warning("health: database cannot write", metadata: ["fault": .string(DatabaseFault.code(error) ?? "\(type(of: error))")])
+                database = "readOnly"
+            }
         } catch {
-            reachable = false
+            database = "unreachable"
         }
-        let body = Health(status: reachable ? "ok" : "unavailable", database: reachable ? "ok" : "unreachable",
+        let relay = req.application.board.relay?.state
+        let healthy = database == "ok" && relay != .reconnecting
+        let body = Health(status: healthy ? "ok" : "unavailable", database: database, boardRelay: relay?.rawValue,
                           version: PenahVersion.current)
-        return try await body.encodeResponse(status: reachable ? .ok : .serviceUnavailable, for: req)
+        return try await body.encodeResponse(status: healthy ? .ok : .serviceUnavailable, for: req)
     }
 
     @Sendable func metrics(_ req: Request) async throws -> Response {

@@ -24,12 +24,17 @@ final class BoardBroadcaster: Sendable {
     /// A board's calls, one at a time; `batches` gives them as they were delivered.
     struct Feed: AsyncSequence, Sendable {
         let batches: AsyncStream<[Event]>
+        fileprivate let continuation: AsyncStream<[Event]>.Continuation
+
+        /// Ends the feed and unsubscribes the board (idempotent).
+        func cancel() { continuation.finish() }
 
         struct AsyncIterator: AsyncIteratorProtocol {
             var inner: AsyncStream<[Event]>.AsyncIterator
             var pending: ArraySlice<Event> = []
 
             mutating func next() async -> Event? {
+                // Empty deliveries are heartbeats for the HTTP feed; a reader of calls skips them.
                 while pending.isEmpty {
                     guard let batch = await inner.next() else { return nil }
                     pending = batch[...]
@@ -72,6 +77,7 @@ final class BoardBroadcaster: Sendable {
 
     /// Calls that are known together reach each board as one delivery, in this order.
     func publish(unitCode: String, events: [Event]) {
+        recent.withLockedValue { recent in for event in events { recent.remember(unitCode, event) } }
         let start = pending.withLockedValue { pending -> Bool in
             pending.calls[unitCode, default: []] += events
             defer { pending.delivering = true }
@@ -83,6 +89,36 @@ final class BoardBroadcaster: Sendable {
             deliverPending()
         }
     }
+
+    /// Calls the relay found in the database after it lost its connection: those the boards
+    /// already had (this node's own, or heard before the drop) are left out.
+    func publishMissed(unitCode: String, events: [Event]) {
+        let missed = recent.withLockedValue { recent in events.filter { !recent.contains(unitCode, $0) } }
+        if !missed.isEmpty { publish(unitCode: unitCode, events: missed) }
+    }
+
+    /// The calls handed to boards lately, newest last, up to `capacity`.
+    private struct Recent {
+        static let capacity = 10_000
+        var keys: Set<String> = []
+        var order: [String] = []
+
+        static func key(_ unitCode: String, _ event: Event) -> String {
+            "\(unitCode)|\(event.number)|\(event.desk)|\(Event.milliseconds(event.calledAt))"
+        }
+        func contains(_ unitCode: String, _ event: Event) -> Bool { keys.contains(Self.key(unitCode, event)) }
+        mutating func remember(_ unitCode: String, _ event: Event) {
+            let key = Self.key(unitCode, event)
+            guard keys.insert(key).inserted else { return }
+            order.append(key)
+            if order.count > Self.capacity {
+                let dropped = order.prefix(Self.capacity / 2)
+                for old in dropped { keys.remove(old) }
+                order.removeFirst(dropped.count)
+            }
+        }
+    }
+    private let recent = NIOLockedValueBox(Recent())
 
     /// One delivery at a time, until nothing is pending, so each board gets the calls in the order
     /// they were published.
@@ -110,8 +146,23 @@ final class BoardBroadcaster: Sendable {
             _ = self?.subscribers.withLockedValue { $0.removeValue(forKey: id) }
         }
         subscribers.withLockedValue { $0[id] = Subscriber(unitCode: unitCode, continuation: continuation) }
-        return Feed(batches: stream)
+        return Feed(batches: stream, continuation: continuation)
     }
+
+    /// An empty delivery to every board, so the feed of a board that has gone away fails its
+    /// write and ends. `serve` sends one every `heartbeatInterval`.
+    func heartbeat() {
+        for subscriber in subscribers.withLockedValue({ Array($0.values) }) { subscriber.continuation.yield([]) }
+    }
+
+    /// Sends heartbeats until the task is cancelled.
+    func runHeartbeats(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            heartbeat()
+        }
+    }
+
 
     /// Deliveries kept for a board that has not read them yet; each holds at least one call.
     static let bufferedDeliveries = 64
@@ -129,4 +180,25 @@ extension Application {
 
 extension Request {
     var queue: QueueService { QueueService(db: db, board: application.board, groups: application.queueGroups) }
+}
+
+/// Runs the boards' heartbeat while the application is up.
+final class BoardHeartbeat: LifecycleHandler, Sendable {
+    /// Short enough that a dropped board is forgotten quickly, long enough to cost nothing.
+    static let interval: Duration = .seconds(15)
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    let board: BoardBroadcaster
+
+    init(board: BoardBroadcaster) { self.board = board }
+
+    func didBootAsync(_ application: Application) async throws {
+        let board = board
+        task.withLockedValue { $0 = Task { await board.runHeartbeats(every: Self.interval) } }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let running = task.withLockedValue { current in defer { current = nil }; return current }
+        running?.cancel()
+        await running?.value
+    }
 }

@@ -16,10 +16,16 @@ final class BoardRelay: Sendable {
     /// This node, named in its notifications so it can skip them.
     let node = UUID().uuidString
     private let configuration: PostgresConnection.Configuration
-    private let state = NIOLockedValueBox<(task: Task<Void, Never>?, connection: PostgresConnection?)>((nil, nil))
+    private let retryMilliseconds: Int
+    private let running = NIOLockedValueBox<(task: Task<Void, Never>?, connection: PostgresConnection?, state: State)>((nil, nil, .listening))
 
-    init(configuration: PostgresConnection.Configuration, schema: String?) {
+    /// Shown by `/health`.
+    enum State: String, Sendable { case listening, reconnecting }
+    var state: State { running.withLockedValue { $0.state } }
+
+    init(configuration: PostgresConnection.Configuration, schema: String?, retryMilliseconds: Int = 250) {
         self.configuration = configuration
+        self.retryMilliseconds = retryMilliseconds
         // One channel per schema, so test schemas sharing a database do not hear each other.
         channel = "penah_board" + (schema.map { "_" + $0.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" } } ?? "")
     }
@@ -34,23 +40,71 @@ final class BoardRelay: Sendable {
         let calledAtMs: Int64
     }
 
-    /// Connects and starts listening before returning, so no call made afterwards is missed.
-    func start(deliver: @escaping @Sendable (String, BoardBroadcaster.Event) -> Void, logger: Logger) async throws {
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        let notifications = try await connection.listen(channel)
-        let task = Task {
-            let decoder = JSONDecoder()
-            do {
-                for try await notification in notifications {
-                    guard let message = try? decoder.decode(Message.self, from: Data(notification.payload.utf8)),
-                          message.node != node else { continue }
-                    deliver(message.unitCode, BoardBroadcaster.Event(number: message.number, desk: message.desk, calledAtMs: message.calledAtMs))
+    /// Connects and starts listening before returning, so no call made afterwards is missed. When
+    /// the `LISTEN` connection drops (a PostgreSQL restart, a network cut), it reconnects with
+    /// backoff, listens again, and hands `catchUp` the moment it lost the connection, so the calls
+    /// made meanwhile still reach the boards.
+    func start(deliver: @escaping @Sendable (String, BoardBroadcaster.Event) -> Void,
+               catchUp: @escaping @Sendable (Date) async throws -> Void, logger: Logger) async throws {
+        let first = try await listen(logger: logger)
+        let task = Task { [self] in
+            var notifications = first
+            while !Task.isCancelled {
+                await relay(notifications, deliver: deliver, logger: logger)
+                if Task.isCancelled { return }
+                // Notifications sent just before the drop may not have arrived: look back a little.
+                let lost = Date().addingTimeInterval(-2)
+                running.withLockedValue { $0.state = .reconnecting }
+                logger.warning("board relay lost its LISTEN connection; reconnecting")
+                guard let again = await reconnect(logger: logger) else { return }
+                notifications = again
+                do { try await catchUp(lost) } catch {
+                    logger.warning("board relay could not catch up", metadata: ["fault": .string(DatabaseFault.code(error) ?? "\(type(of: error))")])
                 }
-            } catch {
-                logger.warning("board relay stopped listening", metadata: ["type": .string(String(reflecting: type(of: error)))])
+                running.withLockedValue { $0.state = .listening }
+                logger.notice("board relay listening again")
             }
         }
-        state.withLockedValue { $0 = (task, connection) }
+        running.withLockedValue { $0.task = task }
+    }
+
+    private func listen(logger: Logger) async throws -> PostgresNotificationSequence {
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            let notifications = try await connection.listen(channel)
+            let old = running.withLockedValue { state in defer { state.connection = connection }; return state.connection }
+            try? await old?.close()
+            return notifications
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    private func relay(_ notifications: PostgresNotificationSequence, deliver: @Sendable (String, BoardBroadcaster.Event) -> Void,
+                       logger: Logger) async {
+        let decoder = JSONDecoder()
+        do {
+            for try await notification in notifications {
+                guard let message = try? decoder.decode(Message.self, from: Data(notification.payload.utf8)),
+                      message.node != node else { continue }
+                deliver(message.unitCode, BoardBroadcaster.Event(number: message.number, desk: message.desk, calledAtMs: message.calledAtMs))
+            }
+        } catch {
+            logger.warning("board relay stopped listening", metadata: ["type": .string(String(reflecting: type(of: error)))])
+        }
+    }
+
+    /// Tries again and again, doubling the wait up to five seconds; nil once the relay is stopped.
+    private func reconnect(logger: Logger) async -> PostgresNotificationSequence? {
+        var wait = retryMilliseconds
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(wait))
+            if Task.isCancelled { return nil }
+            if let notifications = try? await listen(logger: logger) { return notifications }
+            wait = min(wait * 2, 5_000)
+        }
+        return nil
     }
 
     func notify(on db: any SQLDatabase, unitCode: String, event: BoardBroadcaster.Event) async throws {
@@ -63,9 +117,10 @@ final class BoardRelay: Sendable {
     }
 
     func stop() async {
-        let (task, connection) = state.withLockedValue { ($0.task, $0.connection) }
+        let (task, connection) = running.withLockedValue { ($0.task, $0.connection) }
         task?.cancel()
         try? await connection?.close()
+        await task?.value
     }
 }
 

@@ -49,19 +49,30 @@ struct BoardRoutes: RouteCollection {
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
         let body = Response.Body(asyncStream: { writer in
-            // Ask the browser to reconnect within two seconds if the connection drops.
-            try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n: connected\n\n")))
-            // Calls committed together go out in one write, each still its own event.
-            for await events in stream.batches {
-                var buffer = ByteBuffer()
-                for event in events {
-                    buffer.writeString("event: call\ndata: ")
-                    buffer.writeBytes(try encoder.encode(event))
-                    buffer.writeString("\n\n")
+            // Vapor asserts (and so kills a debug server) if the writer is dropped without `.end`
+            // or `.error`: a board that went away makes the next write throw, so every way out of
+            // here sends one of them, and ending the feed unsubscribes the board.
+            defer { stream.cancel() }
+            do {
+                // Ask the browser to reconnect within two seconds if the connection drops.
+                try await writer.write(.buffer(ByteBuffer(string: "retry: 2000\n: connected\n\n")))
+                // Calls committed together go out in one write, each still its own event. An empty
+                // delivery is the broadcaster's heartbeat: the write finds a board that left
+                // without a word, so its subscription does not wait for the next call to end.
+                for await events in stream.batches {
+                    var buffer = ByteBuffer()
+                    if events.isEmpty { buffer.writeString(": heartbeat\n\n") }
+                    for event in events {
+                        buffer.writeString("event: call\ndata: ")
+                        buffer.writeBytes(try encoder.encode(event))
+                        buffer.writeString("\n\n")
+                    }
+                    try await writer.write(.buffer(buffer))
                 }
-                try await writer.write(.buffer(buffer))
+                try await writer.write(.end)
+            } catch {
+                try? await writer.write(.error(error))
             }
-            try await writer.write(.end)
         })
         return Response(status: .ok, headers: headers, body: body)
     }

@@ -38,7 +38,7 @@ final class QueueGroups: Sendable {
         // A collision between server nodes (see `insertNumbered`) simply takes the next numbers.
         for attempt in 1...5 {
             do {
-                return try await db.writeTransaction(rerunnable: true) { db in
+                return try await db.groupedWriteTransaction { db in
                     let tickets = group.map { issue in
                         let ticket = Ticket()
                         ticket.id = UUID()
@@ -67,7 +67,7 @@ final class QueueGroups: Sendable {
     private static func write(_ group: [Press], key: UnitDay, unitCode: String, db: any Database,
                               board: BoardBroadcaster) async throws -> [Ticket?] {
         let calls = group.map { QueueRepository.Call(desk: $0.desk, at: $0.at) }
-        let (tickets, events) = try await db.writeTransaction(rerunnable: true) { db in
+        let (tickets, events) = try await db.groupedWriteTransaction { db in
             let tickets = try await QueueRepository(db: db).claimNext(unitID: key.unitID, day: key.day, calls: calls)
             var events: [BoardBroadcaster.Event] = []
             for (press, ticket) in zip(group, tickets) {

@@ -110,6 +110,20 @@ struct QueueRepository {
             ticket.$id.exists = true
         }
     }
+
+    /// Calls made since `since` (recalls and transfers included), per unit in calling order: what
+    /// the boards may have missed while the relay was away.
+    func calledSince(_ since: Date) async throws -> [String: [BoardBroadcaster.Event]] {
+        let tickets = try await Ticket.query(on: db).join(Unit.self, on: \Ticket.$unit.$id == \Unit.$id)
+            .filter(\.$calledAt >= since).filter(\.$desk != nil).sort(\.$calledAt).all()
+        var calls: [String: [BoardBroadcaster.Event]] = [:]
+        for ticket in tickets {
+            guard let desk = ticket.desk, let calledAt = ticket.calledAt else { continue }
+            calls[try ticket.joined(Unit.self).code, default: []]
+                .append(.init(number: ticket.label, desk: desk, calledAtMs: BoardBroadcaster.Event.milliseconds(calledAt)))
+        }
+        return calls
+    }
 }
 
 /// The index "call next" walks: a unit's waiting tickets today in calling order (narrowed to

@@ -51,7 +51,7 @@ struct QueueService {
             guard let newDesk else { throw ValidationProblems([.init(field: "desk", code: "required")]) }
             guard (1...unit.desks).contains(newDesk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
         }
-        let (ticket, event): (Ticket, BoardBroadcaster.Event?) = try await db.writeTransaction(rerunnable: true) { [board] db in
+        let (ticket, event): (Ticket, BoardBroadcaster.Event?) = try await db.groupedWriteTransaction { [board] db in
             guard let ticket = try await Ticket.find(ticketID, on: db), ticket.$unit.id == unit.id else { throw Abort(.notFound) }
             guard let next = transition.apply(to: ticket.status) else { throw Abort(.conflict) }
             ticket.statusCode = next.rawValue

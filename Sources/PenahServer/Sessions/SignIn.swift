@@ -9,7 +9,7 @@ import Vapor
 /// "signed in", "denied" or "wait".
 struct SignIn {
     let db: any Database
-    let masterKey: MasterKey
+    let keyring: MasterKeyring
     let hasher: any PasswordHashing
 
     enum Outcome: Sendable {
@@ -45,7 +45,7 @@ struct SignIn {
         }
     }
 
-    private func on(_ db: any Database) -> SignIn { SignIn(db: db, masterKey: masterKey, hasher: hasher) }
+    private func on(_ db: any Database) -> SignIn { SignIn(db: db, keyring: keyring, hasher: hasher) }
 
     /// A current TOTP code not used before, or an unused recovery code. Either is consumed with a
     /// conditional update, so two simultaneous sign-ins cannot both use it.
@@ -54,8 +54,10 @@ struct SignIn {
         guard !code.isEmpty, code.count <= 32, let sealed = user.totpSecretSealed else { return false }
         let sql = db as! any SQLDatabase
         let id = try user.requireID()
-        if let secret = try? SecretBox(masterKey: masterKey, purpose: "totp").open(sealed),
-           let step = TOTP.verify(code, secret: secret, at: Date(), lastUsedStep: user.totpLastStep) {
+        // Not `try?`: a secret under a master key this node lacks is a configuration fault for the
+        // operator (a 503 that says so in the log), not a wrong code for the user.
+        let secret = try keyring.open(sealed, purpose: "totp")
+        if let step = TOTP.verify(code, secret: secret, at: Date(), lastUsedStep: user.totpLastStep) {
             let rows = try await sql.raw("""
                 UPDATE staff_users SET totp_last_step = \(bind: step) WHERE id = \(bind: id) AND totp_last_step < \(bind: step) RETURNING id
                 """).all()

@@ -30,7 +30,7 @@ struct SignInPages: RouteCollection {
 
     @Sendable func submit(_ req: Request) async throws -> Response {
         let input = (try? req.content.decode(Submission.self)) ?? Submission()
-        let signIn = SignIn(db: req.db, masterKey: req.application.masterKey, hasher: req.application.bcrypt)
+        let signIn = SignIn(db: req.db, keyring: req.application.keyring, hasher: req.application.bcrypt)
         let outcome = try await signIn.attempt(username: input.username ?? "", password: input.password ?? "",
                                                otp: input.otp ?? "", request: req.facts)
         switch outcome {

@@ -23,7 +23,7 @@ struct TokenAPI: RouteCollection {
 
     @Sendable func issue(_ req: Request) async throws -> Issued {
         let credentials = try req.decodeJSON(Credentials.self)
-        let signIn = SignIn(db: req.db, masterKey: req.application.masterKey, hasher: req.application.bcrypt)
+        let signIn = SignIn(db: req.db, keyring: req.application.keyring, hasher: req.application.bcrypt)
         switch try await signIn.attempt(username: credentials.username, password: credentials.password,
                                         otp: credentials.otp, request: req.facts) {
         case .throttled(let wait):

@@ -24,6 +24,9 @@ public struct Settings: Sendable {
     public var standards: TimeStandards
     public var notices: NoticeSettings
     public var placement: PlacementSettings
+    /// First wait before the board relay reconnects after losing its `LISTEN` connection; it
+    /// doubles up to five seconds (`PENAH_BOARD_RELAY_RETRY_MS`, default 250).
+    public var boardRelayRetryMilliseconds: Int
 
     /// Reads and validates. Throws `SettingsError` naming the first bad variable.
     public static func load(environment: [String: String], isProduction: Bool) throws -> Settings {
@@ -53,6 +56,11 @@ public struct Settings: Sendable {
             try MasterKey.validate(base64: masterKey, source: "PENAH_MASTER_KEY")
         } else if isProduction {
             throw SettingsError(variable: "PENAH_MASTER_KEY", problem: "is required in production (base64 of 32 random bytes)")
+        } else if case .postgres = database {
+            // A key file is one machine's own: nodes sharing one database would each make their
+            // own and seal under different keys.
+            throw SettingsError(variable: "PENAH_MASTER_KEY",
+                                problem: "is required with DATABASE_URL, the same on every node (base64 of 32 random bytes)")
         }
 
         let previousKey = value("PENAH_PREVIOUS_MASTER_KEY")
@@ -89,7 +97,8 @@ public struct Settings: Sendable {
             policeGatewayURL: gatewayURL, policeGatewaySecret: gatewaySecret, quickExitURL: quickExit,
             isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value),
             notices: try NoticeSettings.load(value, environment: environment),
-            placement: try PlacementSettings.load(value)
+            placement: try PlacementSettings.load(value),
+            boardRelayRetryMilliseconds: try wholeNumber("PENAH_BOARD_RELAY_RETRY_MS", in: 10...60_000, value) ?? 250
         )
     }
 }

@@ -10,7 +10,7 @@ import Vapor
 /// the TOTP half again.
 struct Enrolment {
     let db: any Database
-    let masterKey: MasterKey
+    let keyring: MasterKeyring
     let hasher: any PasswordHashing
 
     static let codeLifetime: TimeInterval = 72 * 3600
@@ -25,7 +25,7 @@ struct Enrolment {
     /// Creates an account waiting for enrolment; returns the code to hand over.
     func invite(username raw: String, displayName: String?, role: Role, unitCode: String, actor: AuditActor) async throws -> (StaffUser, String) {
         let username = StaffService.normalisedUsername(raw)
-        var problems = try await StaffService(db: db, masterKey: masterKey)
+        var problems = try await StaffService(db: db, keyring: keyring)
             .problemsForNew(username: username, displayName: displayName, role: role, unitCode: unitCode)
         let unit = try await UnitService(db: db).find(code: unitCode)
         if unit == nil, !problems.contains(where: { $0.field == "unit" }) { problems.append(.init(field: "unit", code: "unknownUnit")) }
@@ -71,7 +71,7 @@ struct Enrolment {
         let needsPassword = user.passwordHash == nil
         try await db.writeTransaction { db in
             if let newHash { user.passwordHash = newHash }
-            user.totpSecretSealed = try factor.sealedSecret(masterKey)
+            user.totpSecretSealed = try factor.sealedSecret(keyring)
             user.totpLastStep = 0
             try await user.update(on: db)
             try await factor.storeRecoveryCodes(for: user.requireID(), on: db)
@@ -83,9 +83,9 @@ struct Enrolment {
 
     /// Step two: a current code proves the app is set up; the enrolment code is spent.
     func confirm(user: StaffUser, otp: String, actor: AuditActor) async throws -> Bool {
-        guard let sealed = user.totpSecretSealed,
-              let secret = try? SecretBox(masterKey: masterKey, purpose: "totp").open(sealed),
-              let step = TOTP.verify(otp, secret: secret, at: Date(), lastUsedStep: user.totpLastStep) else { return false }
+        guard let sealed = user.totpSecretSealed else { return false }
+        let secret = try keyring.open(sealed, purpose: "totp")
+        guard let step = TOTP.verify(otp, secret: secret, at: Date(), lastUsedStep: user.totpLastStep) else { return false }
         try await db.writeTransaction { db in
             user.totpLastStep = step
             user.enrolledAt = Date()

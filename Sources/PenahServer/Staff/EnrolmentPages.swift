@@ -27,7 +27,7 @@ struct EnrolmentPages: RouteCollection {
     }
 
     private func enrolment(_ req: Request) -> Enrolment {
-        Enrolment(db: req.db, masterKey: req.application.masterKey, hasher: req.application.bcrypt)
+        Enrolment(db: req.db, keyring: req.application.keyring, hasher: req.application.bcrypt)
     }
 
     @Sendable func form(_ req: Request) async throws -> Response {

@@ -20,8 +20,8 @@ struct SecondFactor {
         return String(chars[0..<5]) + "-" + String(chars[5..<10])
     }
 
-    func sealedSecret(_ masterKey: MasterKey) throws -> String {
-        try SecretBox(masterKey: masterKey, purpose: "totp").seal(secret)
+    func sealedSecret(_ keyring: MasterKeyring) throws -> String {
+        try keyring.seal(secret, purpose: "totp")
     }
 
     func provisioningURI(username: String) -> String {

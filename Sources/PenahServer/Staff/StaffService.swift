@@ -7,7 +7,7 @@ import Vapor
 /// Creating staff accounts and checking sign-ins.
 struct StaffService {
     let db: any Database
-    let masterKey: MasterKey
+    let keyring: MasterKeyring
 
     struct Created {
         let user: StaffUser
@@ -43,7 +43,7 @@ struct StaffService {
         user.roleCode = role.rawValue
         user.$unit.id = try unit.requireID()
         user.passwordHash = hash
-        user.totpSecretSealed = try factor.sealedSecret(masterKey)
+        user.totpSecretSealed = try factor.sealedSecret(keyring)
         user.totpLastStep = 0
         user.isService = false
         user.active = true

@@ -16,7 +16,7 @@ struct IdentityVault: Sendable {
     let keyring: MasterKeyring
     let cache: VaultKeyCache
 
-    enum VaultError: Error { case malformed, unknownKey, cannotUnwrap }
+    enum VaultError: Error { case malformed, unknownKey }
 
     func seal(_ plaintext: Data, field: String) async throws -> String {
         let key = try await currentKey(purpose: "data")
@@ -52,20 +52,42 @@ struct IdentityVault: Sendable {
 
     // MARK: keys
 
+    /// Reads go through the enclosing transaction's connection when there is one: on SQLite each
+    /// event loop's pool holds one connection, and asking the pool for a second one from inside a
+    /// transaction on it waits for ever.
+    private var reader: any Database { WriteCombiner.currentBatch?.connection ?? db }
+
+    /// Makes sure both current keys exist, so no key is ever created inside someone's transaction
+    /// (a key created there and rolled back would leave values sealed under a key that is gone).
+    /// `serve` and every command call this at start.
+    func prepareKeys() async throws {
+        for purpose in ["data", "index"] { _ = try await currentKey(purpose: purpose) }
+    }
+
     private func currentKey(purpose: String) async throws -> VaultKeyCache.Ready {
         if let cached = cache.current(purpose) { return cached }
+        let records = KeyRecords(db: reader), name = KeyRecords.vault(purpose)
         let row: VaultKey
-        if let existing = try await VaultKey.query(on: db).filter(\.$purpose == purpose).sort(\.$createdAt, .descending).first() {
-            row = existing
+        if let id = try await records.value(name).flatMap(UUID.init(uuidString:)), let found = try await VaultKey.find(id, on: reader) {
+            row = found
         } else {
-            row = VaultKey()
-            row.id = UUID()
-            row.purpose = purpose
-            let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-            row.wrapped = try keyring.wrap(fresh)
-            row.masterKeyID = keyring.current.id
-            row.createdAt = Date()
-            try await row.create(on: db)
+            let fresh = VaultKey()
+            fresh.id = UUID()
+            fresh.purpose = purpose
+            fresh.wrapped = try keyring.wrap(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+            fresh.masterKeyID = keyring.current.id
+            fresh.createdAt = Date()
+            try await fresh.create(on: reader)
+            // Two nodes creating the first key at once: the key record decides, the loser's key goes.
+            let standing = try await records.claim(name, value: fresh.id!.uuidString)
+            if standing == fresh.id!.uuidString {
+                row = fresh
+            } else {
+                try await fresh.delete(on: reader)
+                guard let winnerID = UUID(uuidString: standing), let winner = try await VaultKey.find(winnerID, on: reader)
+                else { throw VaultError.unknownKey }
+                row = winner
+            }
         }
         let bytes = try keyring.unwrap(row.wrapped, masterKeyID: row.masterKeyID)
         return cache.store(row.id!, bytes: bytes, currentFor: purpose)
@@ -73,29 +95,11 @@ struct IdentityVault: Sendable {
 
     private func dataKey(id: UUID) async throws -> VaultKeyCache.Ready {
         if let cached = cache.key(id) { return cached }
-        guard let row = try await VaultKey.find(id, on: db) else { throw VaultError.unknownKey }
+        guard let row = try await VaultKey.find(id, on: reader) else { throw VaultError.unknownKey }
         let bytes = try keyring.unwrap(row.wrapped, masterKeyID: row.masterKeyID)
         return cache.store(id, bytes: bytes, currentFor: nil)
     }
 
-}
-
-/// The current master key and, during a rotation, the previous one.
-struct MasterKeyring: Sendable {
-    let current: MasterKey
-    let previous: MasterKey?
-
-    func wrap(_ key: Data) throws -> String {
-        try AES.GCM.seal(key, using: current.key, authenticating: Data("vault-key".utf8)).combined!.base64EncodedString()
-    }
-
-    func unwrap(_ wrapped: String, masterKeyID: String) throws -> Data {
-        guard let master = [current, previous].compactMap({ $0 }).first(where: { $0.id == masterKeyID }) else {
-            throw IdentityVault.VaultError.cannotUnwrap
-        }
-        guard let combined = Data(base64Encoded: wrapped) else { throw IdentityVault.VaultError.malformed }
-        return try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: master.key, authenticating: Data("vault-key".utf8))
-    }
 }
 
 /// Unwrapped data keys, kept in memory so sealing costs no database read or unwrap. A lock rather
@@ -155,3 +159,4 @@ extension Application {
 extension Request {
     var vault: IdentityVault { application.vault(on: db) }
 }
+

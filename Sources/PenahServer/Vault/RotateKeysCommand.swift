@@ -2,8 +2,8 @@ import Fluent
 import Foundation
 import Vapor
 
-/// `penah keys rotate --new-key-stdin`: re-wraps every vault data key under a new master key, in
-/// one transaction. Sealed values are untouched. Running servers keep working: set
+/// `penah keys rotate --new-key-stdin`: moves everything sealed under the master key to a new one,
+/// in one transaction (see `KeyRotation`). Running servers keep working: set
 /// `PENAH_PREVIOUS_MASTER_KEY` to the old key and `PENAH_MASTER_KEY` to the new one, restart nodes one
 /// by one, then drop the previous key.
 struct KeysCommand: AsyncCommandGroup {
@@ -23,13 +23,18 @@ struct RotateKeysCommand: AsyncCommand {
               let bytes = Data(base64Encoded: line.trimmingCharacters(in: .whitespaces)), bytes.count == 32 else {
             throw CommandFailure("pass the new key on standard input with --new-key-stdin (base64 of 32 bytes)")
         }
-        let count = try await KeyRotation.rotate(app: context.application, to: MasterKey(data: bytes, createdFile: false))
-        context.console.print("Re-wrapped \(count) data key(s). Now set PENAH_MASTER_KEY to the new key and PENAH_PREVIOUS_MASTER_KEY to the old one until every node has restarted.")
+        let outcome = try await KeyRotation.rotate(app: context.application, to: MasterKey(data: bytes, createdFile: false))
+        context.console.print("Re-wrapped \(outcome.dataKeys) data key(s) and re-sealed \(outcome.secrets) TOTP secret(s). Now set PENAH_MASTER_KEY to the new key and PENAH_PREVIOUS_MASTER_KEY to the old one until every node has restarted.")
     }
 }
 
+/// Moves everything sealed under the master key to a new one, in one transaction: the vault's
+/// data keys are re-wrapped, every TOTP secret is re-sealed, and the key record names the new key.
+/// Values sealed by data keys are untouched.
 enum KeyRotation {
-    static func rotate(app: Application, to newKey: MasterKey) async throws -> Int {
+    struct Outcome: Sendable { let dataKeys: Int; let secrets: Int }
+
+    static func rotate(app: Application, to newKey: MasterKey) async throws -> Outcome {
         let keyring = app.keyring
         let rotated = MasterKeyring(current: newKey, previous: nil)
         return try await app.db.writeTransaction { db in
@@ -40,9 +45,18 @@ enum KeyRotation {
                 row.masterKeyID = newKey.id
                 try await row.update(on: db)
             }
+            let users = try await StaffUser.query(on: db).filter(\.$totpSecretSealed != nil).all()
+            for user in users {
+                guard let sealed = user.totpSecretSealed else { continue }
+                user.totpSecretSealed = try rotated.seal(try keyring.open(sealed, purpose: "totp"), purpose: "totp")
+                try await user.update(on: db)
+            }
+            let records = KeyRecords(db: db)
+            _ = try await records.claim(KeyRecords.master, value: newKey.id)
+            try await records.replace(KeyRecords.master, value: newKey.id)
             try await AuditLog.append(on: db, actor: .system("cli:keys-rotate"), action: "vault.rotate",
                                       recordType: "vaultKey", recordID: nil)
-            return rows.count
+            return Outcome(dataKeys: rows.count, secrets: users.count)
         }
     }
 }

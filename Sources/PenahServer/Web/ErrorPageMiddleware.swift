@@ -11,7 +11,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let description = ErrorDescription(error)
-            if description.status.code >= 500 {
+            if let fault = DatabaseFault.code(error) {
+                request.logger.warning("service unavailable", metadata: ["fault": .string(fault)])
+            } else if description.status.code >= 500 {
                 request.logger.error("unhandled error", metadata: ["type": .string(String(reflecting: type(of: error)))])
             }
             let response = request.wantsProblemJSON

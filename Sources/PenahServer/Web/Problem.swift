@@ -43,6 +43,9 @@ struct ErrorDescription {
             self.init(status: .forbidden, messageKey: "error.csrf")
         case is DecodingError:
             self.init(status: .badRequest, messageKey: "error.badRequest")
+        case _ where DatabaseFault.code(error) != nil:
+            self.init(status: .serviceUnavailable, messageKey: "error.unavailable",
+                      headers: ["Retry-After": String(DatabaseFault.retryAfterSeconds)])
         default:
             self.init(status: .internalServerError, messageKey: "error.server.body")
         }

@@ -36,7 +36,7 @@ struct WriteCombinerTests {
         private let entered = NIOLockedValueBox(false)
         func hold(_ app: Application) -> Task<Void, any Error> {
             Task {
-                try await app.db.writeTransaction { [self] db in
+                try await #require(app.db.context.configuration as? CombinedWrites).combiner.perform(on: app.db) { [self] db in
                     await withCheckedContinuation { continuation in
                         gate.withLockedValue { $0 = continuation }
                         entered.withLockedValue { $0 = true }
@@ -69,7 +69,7 @@ struct WriteCombinerTests {
         for i in 0..<count {
             units.append(Task { () -> Result<String, Refused> in
                 do {
-                    return .success(try await app.db.writeTransaction(rerunnable: rerunnable(i)) { db in
+                    return .success(try await combiner(app).perform(on: app.db, rerunnable: rerunnable(i)) { db in
                         runs.withLockedValue { $0[i, default: 0] += 1 }
                         try await insert("unit-\(i)", on: db)
                         try await AuditLog.append(on: db, actor: .system("test"), action: "test.write", recordType: "probe", recordID: "unit-\(i)")
@@ -136,7 +136,7 @@ struct WriteCombinerTests {
             let units = (0..<70).map { _ in
                 Task {
                     // The batch itself, not its address: a freed batch's address can be reused.
-                    try await app.db.writeTransaction(rerunnable: rerunnable) { _ in try #require(WriteCombiner.currentBatch) }
+                    try await combiner(app).perform(on: app.db, rerunnable: rerunnable) { _ in try #require(WriteCombiner.currentBatch) }
                 }
             }
             try await waitUntil { (try? combiner(app).queued) == 70 }
@@ -174,17 +174,21 @@ struct WriteCombinerTests {
         }
     }
 
-    @Test("when the batch's COMMIT fails, every caller gets an error and nothing of the batch is written")
+    @Test("when the batch's COMMIT fails, every caller gets an error, nothing of the batch is written, and no unit is run again")
     func commitFailure() async throws {
         try await withPenah { app in
             try await probeTables(app)
             let blocker = Blocker()
             let held = blocker.hold(app)
             try await waitUntil { blocker.isHolding }
+            let runs = NIOLockedValueBox<[Int: Int]>([:])
             let units = (0..<3).map { i in
                 Task { () -> Bool in
                     do {
-                        try await app.db.writeTransaction { db in
+                        // Grouped, rerunnable units: before, a failed COMMIT ran them again one by
+                        // one, which after a COMMIT lost on the wire would write them twice.
+                        try await app.db.groupedWriteTransaction { db in
+                            runs.withLockedValue { $0[i, default: 0] += 1 }
                             try await insert("unit-\(i)", on: db)
                             // A child without its parent: legal until COMMIT checks the deferred key.
                             if i == 1 { try await (db as! any SQLDatabase).raw("INSERT INTO probe_children (id, parent) VALUES (1, 42)").run() }
@@ -198,9 +202,27 @@ struct WriteCombinerTests {
             try await held.value
             for unit in units { #expect(await unit.value == false) }
             #expect(try await names(app).isEmpty)
+            #expect(runs.withLockedValue { $0 } == [0: 1, 1: 1, 2: 1], "a unit ran again after an ambiguous COMMIT")
             // The combiner carries on with the next batch.
-            try await app.db.writeTransaction { db in try await insert("after", on: db) }
+            try await app.db.groupedWriteTransaction { db in try await insert("after", on: db) }
             #expect(try await names(app) == ["after"])
+        }
+    }
+
+    // PostgreSQL only: on SQLite the held batch holds the one write lock, so any writer waits.
+    @Test("a plain write transaction is not grouped: it commits while the combiner is held busy",
+          .enabled(if: TestDatabase.isPostgres))
+    func plainIsNotGrouped() async throws {
+        try await withPenah { app in
+            try await probeTables(app)
+            let blocker = Blocker()
+            let held = blocker.hold(app)
+            try await waitUntil { blocker.isHolding }
+            try await app.db.writeTransaction { db in try await insert("plain", on: db) }
+            #expect(try await names(app) == ["plain"])
+            #expect(try combiner(app).queued == 0)
+            blocker.release()
+            try await held.value
         }
     }
 

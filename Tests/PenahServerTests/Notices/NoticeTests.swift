@@ -315,6 +315,26 @@ struct NoticeTests {
         }
     }
 
+    @Test("a second notice on a case (a new incident) is taken at once, from the page and the API, without holding up other requests")
+    func secondNotice() async throws {
+        try await Self.withGateway { app, _, _ in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.browser(.lawyer)
+            for _ in 0..<2 {
+                let posted = try await app.send(.POST, "/cases/\(id)/notices", headers: lawyer.headers,
+                                                body: formBody([("csrf", lawyer.csrf), ("urgency", "routine")]))
+                #expect(posted.status == .seeOther, "\(posted.status) \(posted.body.string.prefix(300))")
+            }
+            let api = try await app.caller(.lawyer)
+            #expect(try await api.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "urgent"]).status == .created)
+            let numbers = try await NoticeRecord.query(on: app.db).filter(\.$caseID == id).all().map(\.number).sorted()
+            #expect(numbers.count == 3 && Set(numbers).count == 3)
+            // The page still offers the next notice: the API takes it.
+            let page = try await app.send(.GET, "/cases/\(id)?lang=en", headers: lawyer.headers)
+            #expect(page.body.string.contains("/cases/\(id)/notices"))
+        }
+    }
+
     @Test("bad input and wrong state: 422, 409, 404, nothing written")
     func badInput() async throws {
         try await withPenah { app in

@@ -29,7 +29,7 @@ extension Application {
         if try await UnitService(db: db).find(code: unitCode) == nil { try await seedUnits() }
         let name = username ?? "\(role.rawValue.lowercased()).\(UUID().uuidString.prefix(6).lowercased())"
         let password = "tea kettle \(UUID().uuidString)"
-        let enrolment = try await StaffService(db: db, masterKey: masterKey).createStaff(
+        let enrolment = try await StaffService(db: db, keyring: keyring).createStaff(
             username: name, displayName: "Test \(role.rawValue)", role: role, unitCode: unitCode,
             password: password, hasher: bcrypt, actor: .system("test"))
         let secret = URLComponents(string: enrolment.provisioningURI)!.queryItems!.first { $0.name == "secret" }!.value!

@@ -1,0 +1,76 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Facts about keys that every node must agree on, one row each: `master` — the id of the master
+/// key everything in this database is sealed under; `vault.data`, `vault.index` — the vault's
+/// current data key per purpose. The first writer of a row wins (its primary key settles a race
+/// between nodes), and every node then reads the same answer.
+struct KeyRecords {
+    let db: any Database
+    private var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    static let table = "key_records"
+    static let master = "master"
+    static func vault(_ purpose: String) -> String { "vault.\(purpose)" }
+
+    func value(_ name: String) async throws -> String? {
+        try await sql.select().column("value").from(Self.table).where("name", .equal, name).first()?
+            .decode(column: "value", as: String.self)
+    }
+
+    /// Stores `value` under `name` unless a value is there already; returns the one that stands.
+    func claim(_ name: String, value: String) async throws -> String {
+        try await sql.insert(into: Self.table).columns("name", "value").values(SQLBind(name), SQLBind(value))
+            .ignoringConflicts(with: "name").run()
+        guard let standing = try await self.value(name) else { throw KeyRecordMissing(name: name) }
+        return standing
+    }
+
+    func replace(_ name: String, value: String) async throws {
+        try await sql.update(Self.table).set("value", to: value).where("name", .equal, name).run()
+    }
+
+    struct KeyRecordMissing: Error { let name: String }
+}
+
+/// The key records table; filled from what an existing database already holds, the oldest key of
+/// each purpose being the one values were sealed with first.
+struct CreateKeyRecords: AsyncMigration {
+    var name: String { "014_CreateKeyRecords" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await sql.create(table: KeyRecords.table)
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("value", type: .text, .notNull)
+            .run()
+        let records = KeyRecords(db: database)
+        for purpose in ["data", "index"] {
+            if let oldest = try await VaultKey.query(on: database).filter(\.$purpose == purpose).sort(\.$createdAt).sort(\.$id).first() {
+                _ = try await records.claim(KeyRecords.vault(purpose), value: oldest.requireID().uuidString)
+                _ = try await records.claim(KeyRecords.master, value: oldest.masterKeyID)
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).drop(table: KeyRecords.table).run()
+    }
+}
+
+/// At start: the master key given must be the one the database is sealed under (or, during a
+/// rotation, the previous key given beside it). Otherwise the server would say "ok" and then
+/// fail every sign-in and case read.
+enum MasterKeyCheck {
+    static func verify(_ app: Application) async throws {
+        let keyring = app.keyring
+        let stored = try await KeyRecords(db: app.db).claim(KeyRecords.master, value: keyring.current.id)
+        guard keyring.ids.contains(stored) else {
+            throw SettingsError(variable: "PENAH_MASTER_KEY",
+                                problem: "is not the key this database is sealed under (the database names key \(stored), this key is \(keyring.current.id)); "
+                                    + "give the right key, or during a rotation the old one as PENAH_PREVIOUS_MASTER_KEY")
+        }
+    }
+}
