@@ -243,12 +243,14 @@ struct QueueTests {
 @Suite("Boards across nodes")
 struct BoardRelayTests {
     /// A second server node on node A's schema, shut down however `body` ends.
-    func withSecondNode(_ nodeA: Application, _ body: (Application) async throws -> Void) async throws {
+    func withSecondNode(_ nodeA: Application, relayRetryMilliseconds: Int? = nil, _ body: (Application) async throws -> Void) async throws {
         try await nodeA.seedUnits()
         let schema = try #require(nodeA.storage[PostgresConnectionKey.self]?.schema)
         let nodeB = try await Application.make(.testing)
+        var settings = nodeA.settings
+        if let relayRetryMilliseconds { settings.boardRelayRetryMilliseconds = relayRetryMilliseconds }
         do {
-            try await configure(nodeB, settings: nodeA.settings, databaseSearchPath: [schema])
+            try await configure(nodeB, settings: settings, databaseSearchPath: [schema])
             try await body(nodeB)
         } catch {
             try? await nodeB.asyncShutdown()
@@ -278,6 +280,35 @@ struct BoardRelayTests {
                 let second = try #require(try await queue.callNext(unit: unit, desk: 6, actor: .system("t")))
                 #expect(await a.next()?.number == second.label)
                 #expect(await b.next()?.number == second.label)
+            }
+        }
+    }
+
+    @Test("on PostgreSQL, when a node's LISTEN connection drops, its relay reconnects, its boards get the calls made meanwhile, and health shows it",
+          .enabled(if: TestDatabase.isPostgres))
+    func relayReconnects() async throws {
+        try await withPenah { nodeA in
+            try await withSecondNode(nodeA, relayRetryMilliseconds: 1_500) { nodeB in
+                var onB = nodeB.board.subscribe(unitCode: "BAKU-1").makeAsyncIterator()
+                let relay = try #require(nodeB.board.relay)
+                let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
+                // What a PostgreSQL restart does to every LISTEN connection on this channel.
+                try await nodeA.sql.raw("""
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE \(bind: "%LISTEN%" + relay.channel + "%")
+                    """).run()
+                for _ in 0..<300 where relay.state != .reconnecting { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(relay.state == .reconnecting)
+                let health = try await nodeB.send(.GET, "/health")
+                #expect(health.status == .serviceUnavailable && health.body.string.contains("\"boardRelay\":\"reconnecting\""))
+                // A call node B cannot hear: it is not listening now.
+                _ = try await nodeA.queue.issue(unit: unit, priority: .standard, actor: .system("t"))
+                let missed = try #require(try await nodeA.queue.callNext(unit: unit, desk: 2, actor: .system("t")))
+                #expect(await onB.next()?.number == missed.label, "caught up after reconnecting")
+                for _ in 0..<500 where relay.state != .listening { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(try await nodeB.send(.GET, "/health").status == .ok)
+                _ = try await nodeA.queue.issue(unit: unit, priority: .standard, actor: .system("t"))
+                let next = try #require(try await nodeA.queue.callNext(unit: unit, desk: 3, actor: .system("t")))
+                #expect(await onB.next()?.number == next.label, "listening again, and the missed call not repeated")
             }
         }
     }
@@ -386,4 +417,37 @@ struct IdempotencyTests {
             #expect(try await Ticket.query(on: app.db).count() == 2)
         }
     }
+
+    @Test("five keys each sent twice at once make five tickets; each pair gets one answer, the repeat replayed; a failed request frees its key")
+    func concurrentRepeats() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            var headers = HTTPHeaders.bearer(try await app.token(for: staff))
+            headers.add(name: .contentType, value: "application/json")
+            let answers = try await withThrowingTaskGroup(of: (String, String?, String).self) { group in
+                for key in 0..<5 {
+                    for _ in 0..<2 {
+                        var mine = headers
+                        mine.add(name: "Idempotency-Key", value: "kiosk-9-\(key)")
+                        group.addTask {
+                            let response = try await app.send(.POST, "/api/v1/units/BAKU-1/tickets", headers: mine, body: ByteBuffer(string: "{}"))
+                            return ("kiosk-9-\(key)", response.headers.first(name: "Idempotent-Replayed"), response.body.string)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [(String, String?, String)]()) { $0.append($1) }
+            }
+            #expect(try await Ticket.query(on: app.db).count() == 5)
+            for (key, pair) in Dictionary(grouping: answers, by: \.0) {
+                #expect(pair.count == 2 && pair[0].2 == pair[1].2, "both answers for \(key) are the same ticket")
+                #expect(pair.filter { $0.1 == "true" }.count == 1, "one of \(key)'s answers is the replay")
+            }
+            // A request that fails (a unit outside the caller's scope) stores nothing: the key is free again.
+            var failing = headers
+            failing.add(name: "Idempotency-Key", value: "kiosk-9-lost")
+            #expect(try await app.send(.POST, "/api/v1/units/GANJA-1/tickets", headers: failing, body: ByteBuffer(string: "{}")).status == .notFound)
+            #expect(try await IdempotentResponse.query(on: app.db).count() == 5)
+        }
+    }
 }
+

@@ -283,6 +283,29 @@ struct NoticeTests {
         try await PoliceGatewayStandIn.stop(gateway)
     }
 
+    @Test("a message that cannot be sent fails on its own: its batch-mates are recorded as sent, and it reaches failed after its attempts")
+    func oneBadMessage() async throws {
+        try await Self.withGateway { app, inbox, _ in
+            let id = try await Self.interviewedCase(app)
+            let lawyer = try await app.caller(.lawyer)
+            for _ in 0..<3 { #expect(try await lawyer.send(.POST, "/api/v1/cases/\(id)/law-enforcement-notices", ["urgency": "routine"]).status == .created) }
+            // The middle notice's body will not open (a damaged row).
+            let notices = try await NoticeRecord.query(on: app.db).sort(\.$number).all()
+            notices[1].body = "v1.\(UUID().uuidString).AAAA"
+            try await notices[1].update(on: app.db)
+            var clock = Date()
+            for _ in 0..<4 {
+                clock = clock.addingTimeInterval(600)
+                let at = clock
+                _ = try await Self.delivery(app).runOnce(batch: 3, now: { at })
+            }
+            let after = try await NoticeRecord.query(on: app.db).sort(\.$number).all()
+            #expect(after.map(\.status) == [.sent, .failed, .sent])
+            #expect(await inbox.received.count == 2, "each good notice sent once, not again every lease")
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$statusCode == OutboxState.done).count() == 2)
+        }
+    }
+
     @Test("several nodes draining the outbox at once send each message once")
     func concurrentWorkers() async throws {
         try await Self.withGateway { app, inbox, _ in
