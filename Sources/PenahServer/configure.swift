@@ -8,7 +8,13 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     _ = PenahMetrics.bootstrap
     app.storage[SettingsKey.self] = settings
     app.storage[NodeIDKey.self] = UUID().uuidString
-    if case .sqlite = settings.database { try DataDirectory.prepare(settings.dataDirectory) }
+    switch settings.database {
+    case .sqlite(let path):
+        try DataDirectory.prepare(settings.dataDirectory)
+        try DataDirectory.prepareDatabaseFile(path)
+    case .postgres(let url):
+        try await DatabaseSetup.checkPostgres(url: url, logger: app.logger)
+    }
     let masterKey = try MasterKey.load(settings)
     app.storage[MasterKeyKey.self] = masterKey
     let previous = try settings.previousMasterKeyBase64.map { MasterKey(data: Data(base64Encoded: $0)!, createdFile: false) }
@@ -16,6 +22,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     app.storage[VaultCacheKey.self] = VaultKeyCache()
 
     try DatabaseSetup.register(settings, on: app, searchPath: databaseSearchPath)
+    app.db.auditChainKey?.use(app.keyring)
     app.migrations.add(PenahMigrations.all)
     try await DatabaseSetup.prepareSQLite(app)
     try await startBoard(app)

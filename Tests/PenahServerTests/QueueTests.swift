@@ -353,7 +353,7 @@ struct BoardRelayTests {
                 let first = Task { try await queue.callNext(unit: unit, desk: 1, actor: .system("t")) }
                 for _ in 0..<500 where combiner.queued < 1 { try await Task.sleep(for: .milliseconds(10)) }
                 let rolledBack = Task {
-                    try await nodeA.db.writeTransaction { db in
+                    try await nodeA.db.groupedWriteTransaction { db in
                         let phantom = Ticket()
                         phantom.series = "S"
                         phantom.number = 99

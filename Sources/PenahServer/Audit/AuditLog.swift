@@ -77,18 +77,20 @@ enum AuditLog {
     static func write(_ drafts: [Draft], on db: any Database) async throws {
         guard !drafts.isEmpty else { return }
         let sql = db as! any SQLDatabase
+        guard let chainKey = try await db.auditChainKey?.key(on: db) else { throw AuditChainKey.NotPrepared() }
         var heads = try await lockHeads(Set(drafts.map(\.chain)), sql)
         var rows: [SQLQueryString] = []
         for draft in drafts {
             let chain = draft.chain, actor = draft.actor
             let (last, prev) = heads[chain]!
             let seq = last + 1
-            let hash = hash(prev: prev, canonical: AuditEvent.canonical(
+            let id = eventID(occurredMs: draft.occurredMs)
+            let hash = keyedHash(key: chainKey, prev: prev, id: id, canonical: AuditEvent.canonical(
                 seq: seq, chain: chain, occurredMs: draft.occurredMs, actorID: actor.userID, actorRole: actor.role,
                 unitCode: actor.unitCode, action: draft.action, recordType: draft.recordType, recordID: draft.recordID,
                 outcome: draft.outcome, requestID: actor.requestID, address: actor.address))
             rows.append("""
-                (\(bind: eventID(occurredMs: draft.occurredMs)), \(bind: chain), \(bind: seq), \(bind: draft.occurredMs), \(bind: actor.userID), \(bind: actor.role), \
+                (\(bind: id), \(bind: chain), \(bind: seq), \(bind: draft.occurredMs), \(bind: actor.userID), \(bind: actor.role), \
                 \(bind: actor.unitCode), \(bind: draft.action), \(bind: draft.recordType), \(bind: draft.recordID), \(bind: draft.outcome), \
                 \(bind: actor.requestID), \(bind: actor.address), \(bind: prev), \(bind: hash))
                 """)
@@ -167,21 +169,46 @@ enum AuditLog {
         return UUID(uuid: bytes)
     }
 
+    /// The hash of events written before the chain had a key (SHA-256 of the predecessor's hash
+    /// and the canonical form). Still checked, but only before a chain's first keyed event.
     static func hash(prev: String, canonical: String) -> String {
         Hex.encode(SHA256.hash(data: Array(prev.utf8) + Array(canonical.utf8)))
     }
 
-    /// Whether a stored event's hash is the hash of its stored predecessor and its own content.
-    /// `buffer` is reused from event to event: verification checks every event in the trail.
-    static func hashMatches(_ event: StoredAuditEvent, chain: String, buffer: inout [UInt8]) -> Bool {
-        buffer.removeAll(keepingCapacity: true)
-        buffer += event.prevHash.utf8
-        AuditEvent.appendCanonical(to: &buffer, seq: event.seq, chain: chain, occurredMs: event.occurredMs,
-                                   actorID: event.actorID, tail: event.tail)
-        return Hex.matches(SHA256.hash(data: buffer), event.hash)
+    /// `k` + HMAC-SHA-256 under the audit chain key of the predecessor's hash, the event's id and
+    /// every other stored field (the canonical form): a row whose id, any field or place in the
+    /// chain changes no longer matches, and nobody without the key can make it match again.
+    static let keyedPrefix = "k"
+
+    static func keyedHash(key: SymmetricKey, prev: String, id: UUID, canonical: String) -> String {
+        var bytes: [UInt8] = []
+        appendKeyedInput(to: &bytes, prev: prev, id: id)
+        bytes += canonical.utf8
+        return keyedPrefix + Hex.encode(HMAC<SHA256>.authenticationCode(for: bytes, using: key))
     }
 
+    private static func appendKeyedInput(to bytes: inout [UInt8], prev: String, id: UUID) {
+        bytes += prev.utf8
+        bytes.append(0x1F)
+        Hex.appendUUID(id, to: &bytes)
+        bytes.append(0x1F)
+    }
 
+    /// Whether a stored event's hash is the hash of its stored predecessor and its own content.
+    /// `buffer` is reused from event to event: verification checks every event in the trail.
+    static func hashMatches(_ event: StoredAuditEvent, chain: String, key: SymmetricKey, buffer: inout [UInt8]) -> Bool {
+        buffer.removeAll(keepingCapacity: true)
+        guard event.hash.hasPrefix(keyedPrefix) else {
+            buffer += event.prevHash.utf8
+            AuditEvent.appendCanonical(to: &buffer, seq: event.seq, chain: chain, occurredMs: event.occurredMs,
+                                       actorID: event.actorID, tail: event.tail)
+            return Hex.matches(SHA256.hash(data: buffer), event.hash)
+        }
+        appendKeyedInput(to: &buffer, prev: event.prevHash, id: event.id)
+        AuditEvent.appendCanonical(to: &buffer, seq: event.seq, chain: chain, occurredMs: event.occurredMs,
+                                   actorID: event.actorID, tail: event.tail)
+        return Hex.matches(HMAC<SHA256>.authenticationCode(for: buffer, using: key), String(event.hash.dropFirst(keyedPrefix.count)))
+    }
 
     struct Verification: Content {
         let ok: Bool
@@ -195,24 +222,45 @@ enum AuditLog {
     /// every core); each event's own hash is recomputed on every core at once (it needs only the
     /// row), then one pass checks the links between them.
     static func verify(on db: any Database, readingWith readers: [any Database] = []) async throws -> Verification {
-        let chains = try await AuditChainHead.query(on: db).all()
+        guard let key = try await db.auditChainKey?.key(on: db).withUnsafeBytes({ Data($0) }) else { throw AuditChainKey.NotPrepared() }
+        let heads = try await AuditChainHead.query(on: db).all()
         var count = 0
         var firstBroken: (id: UUID?, at: Int64)?
         func broken(_ id: UUID?, _ at: Int64) {
             if firstBroken == nil || at < firstBroken!.at { firstBroken = (id, at) }
         }
-        for head in chains {
+        // Heads and chains are compared both ways: a chain with events and no head (its head row
+        // deleted) is checked as if its head were at genesis, so its first event is named; a head
+        // without events (an extra row, or every event deleted) is broken too.
+        let chainsWithEvents = try await AuditRepository(db: db).chainsWithEvents()
+        var known = Dictionary(uniqueKeysWithValues: heads.map { ($0.id!, $0) })
+        for chain in chainsWithEvents where known[chain] == nil {
+            let orphan = AuditChainHead()
+            orphan.id = chain
+            orphan.seq = 0
+            orphan.hash = "missing"
+            known[chain] = orphan
+        }
+        for head in known.values.sorted(by: { $0.id! < $1.id! }) {
             let chain = head.id!
+            if !chainsWithEvents.contains(chain) {
+                // Committed heads always have events (a head is made with its chain's first one).
+                broken(nil, .min)
+                continue
+            }
             var prev = genesis
             var lastSeq = 0
             var intact = true
-            var pages = AuditPageReader.Pages(chain: chain, headSeq: head.seq, on: db, readers: readers)
+            var keyed = false
+            var pages = AuditPageReader.Pages(chain: chain, headSeq: max(head.seq, 1), on: db, readers: readers)
             defer { pages.cancel() }
             pages: while let page = try await pages.next() {
-                for checked in try await checkEach(page, chain: chain) {
+                for checked in try await checkEach(page, chain: chain, key: key) {
                     count += 1
+                    // Once a chain is keyed, an unkeyed event after it is a forgery.
                     guard case .read(let event, let hashMatches) = checked,
-                          event.seq == lastSeq + 1, event.prevHash == prev, hashMatches else {
+                          event.seq == lastSeq + 1, event.prevHash == prev, hashMatches,
+                          !keyed || event.hash.hasPrefix(keyedPrefix) else {
                         switch checked {
                         case .read(let event, _): broken(event.id, event.occurredMs)
                         // Its time cannot be read either: it counts as the earliest.
@@ -221,12 +269,14 @@ enum AuditLog {
                         intact = false
                         break pages
                     }
+                    keyed = keyed || event.hash.hasPrefix(keyedPrefix)
                     prev = event.hash
                     lastSeq = event.seq
                 }
             }
-            if intact, lastSeq != head.seq || (head.seq > 0 && prev != head.hash) {
-                // Events were deleted from the end of the chain: the head remembers more.
+            if intact, lastSeq != head.seq || prev != head.hash {
+                // The head and the chain disagree: events deleted from the end, a head rolled back
+                // or edited, or no head at all. The chain's last event is named.
                 let last = try await AuditEvent.query(on: db).filter(\.$chain == chain).sort(\.$seq, .descending).first()
                 broken(last?.id, last?.occurredMs ?? 0)
             }
@@ -243,17 +293,18 @@ enum AuditLog {
 
     /// Decodes the rows and recomputes each one's hash from its own stored predecessor, in as many
     /// parallel slices as there are cores; the result keeps the rows' order.
-    private static func checkEach(_ page: AuditPageReader.Page, chain: String) async throws -> [Checked] {
+    private static func checkEach(_ page: AuditPageReader.Page, chain: String, key: Data) async throws -> [Checked] {
         let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, page.count / 1000))
         let size = (page.count + slices - 1) / slices
         return try await withThrowingTaskGroup(of: (Int, [Checked]).self) { group in
             for slice in 0..<slices {
                 group.addTask {
+                    let key = SymmetricKey(data: key)
                     var buffer: [UInt8] = []
                     buffer.reserveCapacity(512)
                     return (slice, (min(slice * size, page.count)..<min((slice + 1) * size, page.count)).map { index in
                         guard let event = try? page.event(index) else { return .unreadable(page.id(index)) }
-                        return .read(event, hashMatches: hashMatches(event, chain: chain, buffer: &buffer))
+                        return .read(event, hashMatches: hashMatches(event, chain: chain, key: key, buffer: &buffer))
                     })
                 }
             }

@@ -70,6 +70,12 @@ struct CaseRegistration {
             let year = Calendar(identifier: .gregorian).component(.year, from: now)
             record.number = CaseNumber.make(unitCode: unit.code, year: year, sequence: try await Self.nextSequence(unitID: unitID, year: year, on: db))
             record.pseudonym = try await Self.freshPseudonym(on: db)
+            // Checked again here, under the ticket's lock: registrations sent at once with one
+            // ticket all passed the check before the transaction. The unique index is the backstop.
+            if let ticketID = record.ticketID {
+                try await RowLock.hold(Ticket.schema, id: ticketID, on: db)
+                guard try await CaseRecord.query(on: db).filter(\.$ticketID == ticketID).count() == 0 else { throw Abort(.conflict) }
+            }
             try await record.create(on: db)
             for (field, hash) in index {
                 try await CaseIndexEntry(caseID: record.id!, unitID: unitID, field: field, hash: hash).create(on: db)
@@ -124,5 +130,27 @@ struct CaseRegistration {
             if try await CaseRecord.query(on: db).filter(\.$pseudonym == candidate).count() == 0 { return candidate }
         }
         throw Abort(.conflict)
+    }
+}
+
+/// One case per ticket, enforced by the database. A database that already holds a ticket linked to
+/// several cases keeps the link on the first registered; the later cases lose only the link (their
+/// operator clock then starts at registration), which is what they would have had if refused.
+struct UniqueCaseTicket: AsyncMigration {
+    var name: String { "016_UniqueCaseTicket" }
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        // Raw: a correlated update SQLKit cannot build. No values.
+        try await sql.raw("""
+            UPDATE cases SET ticket_id = NULL WHERE ticket_id IS NOT NULL AND EXISTS (
+              SELECT 1 FROM cases earlier WHERE earlier.ticket_id = cases.ticket_id
+                AND (earlier.registered_ms < cases.registered_ms OR (earlier.registered_ms = cases.registered_ms AND earlier.number < cases.number)))
+            """).run()
+        try await sql.create(index: "cases_one_per_ticket").on(CaseRecord.schema).column("ticket_id").unique().run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).drop(index: "cases_one_per_ticket").run()
     }
 }

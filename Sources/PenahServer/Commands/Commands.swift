@@ -9,9 +9,11 @@ enum PenahCommands {
         app.asyncCommands.use(UserCommand(), as: "user")
         app.asyncCommands.use(ServiceAccountCommand(), as: "service-account")
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
+        app.asyncCommands.use(AuditCommand(), as: "audit")
         app.asyncCommands.use(PolicyCommand(), as: "policy")
         app.asyncCommands.use(KeysCommand(), as: "keys")
         app.asyncCommands.use(SandboxCommand(), as: "sandbox")
         app.lifecycle.use(WelcomeOnServe())
+        app.lifecycle.use(AuditCheckpointJob())
     }
 }

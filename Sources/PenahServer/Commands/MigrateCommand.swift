@@ -31,8 +31,7 @@ public enum Startup {
         } else {
             try await app.autoMigrate()
         }
-        try await MasterKeyCheck.verify(app)
-        try await app.vault().prepareKeys()
+        try await KeyPreparation.run(app)
     }
 
     /// The command this process runs (`serve` when none is named).

@@ -27,6 +27,29 @@ enum DatabaseSetup {
         }
     }
 
+    /// Connects once before anything else, so a wrong password, a closed port or an unknown
+    /// database stops start-up with exit 78 and the cause, never the password.
+    static func checkPostgres(url: String, logger: Logger) async throws {
+        guard let configuration = try? SQLPostgresConfiguration(url: url).coreConfiguration else {
+            throw SettingsError(variable: "DATABASE_URL", problem: "cannot be parsed as a PostgreSQL URL")
+        }
+        let place = URLComponents(string: url).map { "\($0.host ?? "?"):\($0.port ?? 5432)/\($0.path.dropFirst())" } ?? "?"
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] != nil {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            let cause = switch state {
+            case "28P01", "28000": "was refused: wrong user name or password"
+            case "3D000": "names a database that does not exist"
+            default: "was refused by the server (SQLSTATE \(state))"
+            }
+            throw SettingsError(variable: "DATABASE_URL", problem: "\(cause) (\(place))")
+        } catch {
+            throw SettingsError(variable: "DATABASE_URL", problem: "cannot be reached at \(place) (\(DatabaseFault.code(error) ?? "\(type(of: error))"))")
+        }
+    }
+
     /// Durability settings for the embedded database. WAL persists in the file; `synchronous` and
     /// `foreign_keys` are per connection, and the pool keeps one connection per event loop, so each
     /// loop's connection is set up here before the server takes requests. FULL makes a commit wait for

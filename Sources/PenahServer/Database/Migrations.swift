@@ -20,5 +20,7 @@ enum PenahMigrations {
         NarrowTicketCallingOrder(),
         CreateKeyRecords(),
         CreateHealthProbes(),
+        UniqueCaseTicket(),
+        OneOpenPlacementPerCase(),
     ]
 }

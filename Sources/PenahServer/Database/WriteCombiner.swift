@@ -252,6 +252,8 @@ struct CombinedWrites: DatabaseConfiguration {
     let combiner = WriteCombiner()
     /// SQLite's writers, one at a time (see `WriteCombiner.transaction`).
     let sqliteWriters = WriteGate()
+    /// The key of this database's audit chain (see `AuditChainKey`).
+    let auditKey = AuditChainKey()
 
     var middleware: [any AnyModelMiddleware] {
         get { inner.middleware }

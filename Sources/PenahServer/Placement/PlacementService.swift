@@ -75,7 +75,9 @@ struct PlacementService {
         request.dueMs = request.dueAt.milliseconds
         request.places = 1 + (input.children ?? []).count
         try await db.writeTransaction { db in
-            // One open request per case at a time.
+            // One open request per case at a time: the case row's lock makes a second node wait
+            // for this check, and the partial unique index is the backstop.
+            try await RowLock.hold(CaseRecord.schema, id: id, on: db)
             let open = try await PlacementRequest.query(on: db).filter(\.$caseID == id).all().filter { $0.status.isOpen }
             guard open.isEmpty else { throw Abort(.conflict) }
             try await request.create(on: db)

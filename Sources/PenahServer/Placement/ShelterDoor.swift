@@ -21,10 +21,10 @@ struct ShelterDoor {
         let shelterUnitID = try shelter.requireID()
         // Guessing is slowed like signing in: per staff member and address.
         let throttle = LoginThrottle(db: db), key = "door:\(staff.username)"
-        if let wait = try await throttle.retryAfter(username: key, address: address, now: now) { throw Abort(.tooManyRequests, headers: ["Retry-After": String(wait)]) }
+        // Counted before the code is looked at (see `LoginThrottle.admit`); a code that opens the door takes it back.
+        if let wait = try await throttle.admit(username: key, address: address, now: now) { throw Abort(.tooManyRequests, headers: ["Retry-After": String(wait)]) }
         try await HoldExpiry(db: db).sweep(now: now)
         let refused = { (reason: String) async throws -> Never in
-            try await throttle.recordFailure(username: key, address: address, now: now)
             try await AuditLog.record(on: db, actor: actor, action: "placement.admission.refused.\(reason)", recordType: "unit", recordID: shelterUnitID.uuidString)
             // One answer for a mistyped, unknown, used, expired or another shelter's code.
             throw ValidationProblems([.init(field: "admissionCode", code: "admissionCodeInvalid")])
@@ -60,6 +60,7 @@ struct ShelterDoor {
             try await stay.create(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "placement.admit", recordType: "placement", recordID: current.id?.uuidString)
         }
+        try await db.writeTransaction { db in try await LoginThrottle(db: db).recordSuccess(username: key, address: address) }
         return Admitted(stayId: stay.id!, pseudonym: request.pseudonym, profile: PlacementView(request, now: now))
     }
 

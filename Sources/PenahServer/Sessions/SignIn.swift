@@ -20,7 +20,8 @@ struct SignIn {
 
     func attempt(username raw: String, password: String, otp: String, request: RequestFacts) async throws -> Outcome {
         let username = StaffService.normalisedUsername(String(raw.prefix(128)))
-        if let wait = try await LoginThrottle(db: db).retryAfter(username: username, address: request.address) {
+        // Counted before bcrypt (see `LoginThrottle.admit`): attempts sent at once cannot all slip through.
+        if let wait = try await LoginThrottle(db: db).admit(username: username, address: request.address) {
             try await AuditLog.record(on: db, actor: Self.actor(nil, request), action: "auth.signIn", recordType: "staffUser",
                                       recordID: nil, outcome: "throttled")
             return .throttled(retryAfter: wait)
@@ -39,7 +40,6 @@ struct SignIn {
                 try await signIn.audit(candidate, outcome: "ok", request)
                 return .success(candidate)
             }
-            try await throttle.recordFailure(username: username, address: request.address)
             try await signIn.audit(user, outcome: "denied", request)
             return .denied
         }

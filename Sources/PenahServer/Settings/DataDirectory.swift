@@ -21,4 +21,16 @@ enum DataDirectory {
             throw SettingsError(variable: "PENAH_DATA_DIR", problem: "at \(url.path) is not readable and writable by this user")
         }
     }
+
+    /// Creates the database file empty and 0600 before SQLite opens it (SQLite would make it with
+    /// the process umask, often world-readable, and gives its -wal and -shm files the same mode),
+    /// and narrows an existing file that is wider.
+    static func prepareDatabaseFile(_ path: String) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        } else if !fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            throw SettingsError(variable: "PENAH_DATA_DIR", problem: "is not writable: cannot create \(path)")
+        }
+    }
 }

@@ -51,6 +51,7 @@ enum KeyRotation {
                 user.totpSecretSealed = try rotated.seal(try keyring.open(sealed, purpose: "totp"), purpose: "totp")
                 try await user.update(on: db)
             }
+            try await AuditChainKey.reseal(on: db, from: keyring, to: rotated)
             let records = KeyRecords(db: db)
             _ = try await records.claim(KeyRecords.master, value: newKey.id)
             try await records.replace(KeyRecords.master, value: newKey.id)

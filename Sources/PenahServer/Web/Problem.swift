@@ -1,3 +1,4 @@
+import Fluent
 import PenahDomain
 import Vapor
 
@@ -43,6 +44,10 @@ struct ErrorDescription {
             self.init(status: .forbidden, messageKey: "error.csrf")
         case is DecodingError:
             self.init(status: .badRequest, messageKey: "error.badRequest")
+        case let database as any DatabaseError where database.isConstraintFailure:
+            // A unique or foreign key that a concurrent write got to first: the same answer as the
+            // check in the code that it backs up.
+            self.init(status: .conflict, messageKey: "error.conflict")
         case _ where DatabaseFault.code(error) != nil:
             self.init(status: .serviceUnavailable, messageKey: "error.unavailable",
                       headers: ["Retry-After": String(DatabaseFault.retryAfterSeconds)])

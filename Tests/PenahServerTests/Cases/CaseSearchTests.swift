@@ -119,6 +119,25 @@ struct CaseSearchTests {
         }
     }
 
+    @Test("four registrations sent at once with one ticket: one case links it, the others are 409 and write nothing")
+    func oneCasePerTicket() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let issued = try await reception.send(.POST, "/api/v1/units/BAKU-1/tickets")
+            let ticketID = try #require(UUID(uuidString: issued.object["id"] as? String ?? ""))
+            _ = try await reception.send(.POST, "/api/v1/units/BAKU-1/desks/1/call-next")
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<4 {
+                    group.addTask { try await reception.send(.POST, "/api/v1/cases", sampleApplication(fin: "5ZK8M2\(i)", ticketId: ticketID)).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1 && statuses.filter { $0 == .conflict }.count == 3, "\(statuses)")
+            #expect(try await CaseRecord.query(on: app.db).count() == 1)
+            #expect(try await CaseRecord.query(on: app.db).filter(\.$ticketID == ticketID).count() == 1)
+        }
+    }
+
     @Test("the overdue list holds cases past a standard")
     func overdue() async throws {
         try await withPenah(environment: ["PENAH_STANDARD_FRONT_OFFICE_MINUTES": "1"]) { app in

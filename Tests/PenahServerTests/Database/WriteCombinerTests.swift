@@ -213,7 +213,8 @@ struct WriteCombinerTests {
     @Test("a plain write transaction is not grouped: it commits while the combiner is held busy",
           .enabled(if: TestDatabase.isPostgres))
     func plainIsNotGrouped() async throws {
-        try await withPenah { app in
+        // Connections to spare: the held batch keeps one.
+        try await withPenah(environment: ["PENAH_DATABASE_POOL_SIZE": "4"]) { app in
             try await probeTables(app)
             let blocker = Blocker()
             let held = blocker.hold(app)

@@ -43,6 +43,31 @@ struct PlacementTests {
         }
     }
 
+    @Test("requests for one case sent at once (on two nodes on PostgreSQL): one is open, the others are 409")
+    func oneOpenRequestUnderConcurrency() async throws {
+        try await withPenah { app in
+            let caseID = try await app.decidedCase()
+            let lawyer = try await app.caller(.lawyer)
+            func race(_ nodes: [Application]) async throws -> [HTTPStatus] {
+                try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for i in 0..<6 {
+                        let caller = APICaller(app: nodes[i % nodes.count], staff: lawyer.staff, token: lawyer.token)
+                        group.addTask { try await caller.send(.POST, "/api/v1/cases/\(caseID)/placement-requests", ["urgency": "routine"]).status }
+                    }
+                    return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+                }
+            }
+            var statuses: [HTTPStatus] = []
+            if TestDatabase.isPostgres {
+                try await BoardRelayTests().withSecondNode(app) { nodeB in statuses = try await race([app, nodeB]) }
+            } else {
+                statuses = try await race([app])
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1 && statuses.filter { $0 == .conflict }.count == 5, "\(statuses)")
+            #expect(try await PlacementRequest.query(on: app.db).filter(\.$caseID == caseID).count() == 1)
+        }
+    }
+
     @Test("two SXA officers approving the last place at once: one succeeds, the other gets 409; never oversold", arguments: 0..<2)
     func lastPlace(_ run: Int) async throws {
         try await withPenah { app in

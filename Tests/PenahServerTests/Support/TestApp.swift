@@ -44,8 +44,7 @@ func withPenah<T>(
         configured = true
         if TestDatabase.isPostgres { try await app.sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
         try await app.autoMigrate()
-        try await MasterKeyCheck.verify(app)
-        try await app.vault().prepareKeys()
+        try await KeyPreparation.run(app)
         let result = try await body(app)
         try await cleanUp(app, schema: String(schema), directory: directory)
         try await app.asyncShutdown()
