@@ -35,9 +35,11 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
 
     let secure = settings.isProduction
     app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
     app.middleware.use(AccessLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware(isProduction: secure))
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(TextHygieneMiddleware())
     app.middleware.use(StaticFilesMiddleware(directory: Views.resourcesDirectory + "Public/"))
     app.middleware.use(LanguageCookieMiddleware(secureCookies: app.secureCookies))
     app.middleware.use(AccessMiddleware())

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import Vapor
 import VaporTesting
@@ -73,6 +74,31 @@ struct SignInTests {
             let eleventh = try await tokenRequest(app, staff.username, staff.password, staff.currentCode())
             #expect(eleventh.status == .tooManyRequests)
             #expect(Int(eleventh.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+        }
+    }
+
+    @Test("forty attempts sent at once from one address: only the ten free ones are checked, the rest wait (429)")
+    func concurrentAttempts() async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            let hasher = CountingHasher(app.bcrypt)
+            let outcomes = try await withThrowingTaskGroup(of: SignIn.Outcome.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        try await SignIn(db: app.db, keyring: app.keyring, hasher: hasher).attempt(
+                            username: staff.username, password: "wrong password here", otp: "123456",
+                            request: RequestFacts(requestID: "t", address: "10.7.7.7"))
+                    }
+                }
+                return try await group.reduce(into: [SignIn.Outcome]()) { $0.append($1) }
+            }
+            let throttled = outcomes.filter { if case .throttled = $0 { return true } else { return false } }.count
+            #expect(throttled == 30, "\(throttled) of 40 throttled")
+            #expect(hasher.verifications == 10, "a password was checked \(hasher.verifications) times")
+            // The real user, from her own address, is not locked out by the attack.
+            let ok = try await SignIn(db: app.db, keyring: app.keyring, hasher: hasher).attempt(
+                username: staff.username, password: staff.password, otp: staff.currentCode(), request: RequestFacts(requestID: "t", address: "10.8.8.8"))
+            if case .success = ok {} else { Issue.record("the owner was refused: \(ok)") }
         }
     }
 
@@ -172,12 +198,13 @@ struct TOTPTests {
 /// Counts bcrypt verifications, to show every sign-in path costs exactly one.
 final class CountingHasher: PasswordHashing, @unchecked Sendable {
     let inner: any PasswordHashing
-    private(set) var verifications = 0
+    private let count = NIOLockedValueBox(0)
+    var verifications: Int { count.withLockedValue { $0 } }
     init(_ inner: any PasswordHashing) { self.inner = inner }
     var dummyHash: String { inner.dummyHash }
     func hash(_ password: String) async throws -> String { try await inner.hash(password) }
     func verify(_ password: String, created hash: String) async throws -> Bool {
-        verifications += 1
+        count.withLockedValue { $0 += 1 }
         return try await inner.verify(password, created: hash)
     }
 }

@@ -5,8 +5,11 @@ import PenahDomain
 import Vapor
 
 /// Documents on a case (card field 21, CONTRACT.md uploads): PDF, JPEG or PNG by their content,
-/// at most 10 MB, sealed with the identity vault and written under `PENAH_DATA_DIR/documents`.
-/// Every upload and every download is audited.
+/// at most 10 MB, sealed with the identity vault and stored in the database, in the transaction
+/// that records the upload. Why the database: every node reads what any node stored, backups hold
+/// the documents with their cases, and the commit makes them durable before the 2xx (files on one
+/// node's disk were none of these). Documents uploaded before then are still read from
+/// `PENAH_DATA_DIR/documents`. Every upload and every download is audited.
 struct CaseDocuments {
     let db: any Database
     let vault: IdentityVault
@@ -41,18 +44,11 @@ struct CaseDocuments {
         document.size = data.count
         document.uploadedBy = staff.userID
         document.uploadedAt = now
-        let file = try fileURL(document.id!)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try Data(try await vault.seal(data, field: "case.document").utf8).write(to: file, options: .atomic)
-        do {
-            try await db.writeTransaction { db in
-                try await document.create(on: db)
-                try await AuditLog.append(on: db, actor: actor, action: "case.document.upload", recordType: "case", recordID: record.id?.uuidString)
-            }
-        } catch {
-            // Nothing half-written: without its row, the sealed file must not stay behind.
-            try? FileManager.default.removeItem(at: file)
-            throw error
+        let sealed = try await vault.seal(data, field: "case.document")
+        try await db.writeTransaction { db in
+            try await document.create(on: db)
+            try await CaseDocumentContent(documentID: document.id!, sealed: sealed).create(on: db)
+            try await AuditLog.append(on: db, actor: actor, action: "case.document.upload", recordType: "case", recordID: record.id?.uuidString)
         }
         return document
     }
@@ -63,14 +59,26 @@ struct CaseDocuments {
         guard let documentID, let document = try await CaseDocument.find(documentID, on: db), document.caseID == record.id else {
             throw Abort(.notFound)
         }
-        let sealed = try String(contentsOf: try fileURL(documentID), encoding: .utf8)
-        let data = try await vault.open(sealed, field: "case.document")
+        let sealed: String
+        if let stored = try await CaseDocumentContent.find(documentID, on: db) {
+            sealed = stored.sealed
+        } else if let legacy = try? String(contentsOf: fileURL(documentID), encoding: .utf8) {
+            sealed = legacy
+        } else {
+            // Its row says it exists but its content is gone: not a server error, and not hidden.
+            throw Abort(.notFound)
+        }
+        // Content that will not open is a fault to look into (a damaged row, a key missing), not a 500.
+        guard let data = try? await vault.open(sealed, field: "case.document") else {
+            throw Abort(.serviceUnavailable, headers: ["Retry-After": String(DatabaseFault.retryAfterSeconds)])
+        }
         try await AuditLog.record(on: db, actor: actor, action: "case.document.read", recordType: "case", recordID: record.id?.uuidString)
         return (document, data)
     }
 
-    /// A path made only from a UUID: nothing from the request reaches the file system.
-    private func fileURL(_ id: UUID) throws -> URL {
+    /// Where documents uploaded before they moved into the database were written. A path made
+    /// only from a UUID: nothing from the request reaches the file system.
+    private func fileURL(_ id: UUID) -> URL {
         directory.appendingPathComponent(id.uuidString.lowercased() + ".sealed")
     }
 
@@ -84,5 +92,33 @@ struct CaseDocuments {
 extension Request {
     var caseDocuments: CaseDocuments {
         CaseDocuments(db: db, vault: vault, directory: application.settings.dataDirectory.appendingPathComponent("documents", isDirectory: true))
+    }
+}
+
+/// A document's sealed bytes, beside its row (one row each, so listing documents never reads them).
+final class CaseDocumentContent: Model, @unchecked Sendable {
+    static let schema = "case_document_contents"
+    @ID(custom: "document_id", generatedBy: .user) var id: UUID?
+    @Field(key: "sealed") var sealed: String
+
+    init() {}
+    init(documentID: UUID, sealed: String) {
+        id = documentID
+        self.sealed = sealed
+    }
+}
+
+struct CreateCaseDocumentContents: AsyncMigration {
+    var name: String { "018_CreateCaseDocumentContents" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(CaseDocumentContent.schema)
+            .field("document_id", .uuid, .identifier(auto: false), .references(CaseDocument.schema, "id", onDelete: .cascade))
+            .field("sealed", .string, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(CaseDocumentContent.schema).delete()
     }
 }

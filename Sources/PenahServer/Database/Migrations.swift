@@ -22,5 +22,6 @@ enum PenahMigrations {
         CreateHealthProbes(),
         UniqueCaseTicket(),
         OneOpenPlacementPerCase(),
+        CreateCaseDocumentContents(),
     ]
 }

@@ -58,7 +58,7 @@ extension Request {
 
     var auditActor: AuditActor {
         if let staff { return staff.auditActor(facts) }
-        return AuditActor(userID: nil, role: "anonymous", unitCode: "-", requestID: id,
+        return AuditActor(userID: nil, role: "anonymous", unitCode: "-", requestID: safeID,
                           address: remoteAddress?.ipAddress ?? "unknown")
     }
 }

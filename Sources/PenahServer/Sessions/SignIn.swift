@@ -89,6 +89,6 @@ struct RequestFacts: Sendable {
 
 extension Request {
     var facts: RequestFacts {
-        RequestFacts(requestID: id, address: remoteAddress?.ipAddress ?? "unknown")
+        RequestFacts(requestID: safeID, address: remoteAddress?.ipAddress ?? "unknown")
     }
 }

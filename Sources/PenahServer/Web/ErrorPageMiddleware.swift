@@ -55,7 +55,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             page: PageFrame(request, titleKey: heading, isPublic: true),
             headingKey: heading, messageKey: description.messageKey,
             problems: description.problems.map { .init(field: $0.field, messageKey: $0.messageKey) },
-            requestId: request.id)
+            requestId: request.safeID)
         let status = description.status
         do {
             let view = try await request.view.render("error", context).get()

@@ -5,6 +5,9 @@ extension Request {
     /// (malformed); a missing or wrongly typed field is 422 naming the field.
     func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
         guard let body = body.data, body.readableBytes > 0 else { throw Abort(.badRequest) }
+        // JSON sent as something else (text/plain from a form on another site, say) is refused.
+        guard let type = headers.contentType, type.type == "application", type.subType == "json" || type.subType.hasSuffix("+json")
+        else { throw Abort(.unsupportedMediaType) }
         do {
             return try JSONDecoder().decode(T.self, from: body)
         } catch DecodingError.keyNotFound(let key, let context) {

@@ -36,8 +36,10 @@ struct CaseDocumentTests {
             #expect(response.status == .created, "\(response.text)")
             #expect(response.object["size"] as? Int == Self.pdf.count)
             let documentID = try #require(response.object["id"] as? String)
-            let onDisk = try Data(contentsOf: app.settings.dataDirectory.appendingPathComponent("documents/\(documentID.lowercased()).sealed"))
-            #expect(onDisk.range(of: Data("Catalog".utf8)) == nil)
+            // Sealed in the database, nothing on the node's disk.
+            let stored = try #require(try await CaseDocumentContent.find(UUID(uuidString: documentID), on: app.db))
+            #expect(!stored.sealed.contains("Catalog") && stored.sealed.hasPrefix("v1."))
+            #expect(!FileManager.default.fileExists(atPath: app.settings.dataDirectory.appendingPathComponent("documents").path))
             #expect(try await reception.send(.GET, "/api/v1/cases/\(id)").object["actOutstanding"] as? Bool == false)
 
             let download = try await reception.send(.GET, "/api/v1/cases/\(id)/documents/\(documentID)")
@@ -48,6 +50,33 @@ struct CaseDocumentTests {
             // Another unit cannot reach it.
             let other = try await app.caller(.reception, unit: "BAKU-2")
             #expect(try await other.send(.GET, "/api/v1/cases/\(id)/documents/\(documentID)").status == .notFound)
+        }
+    }
+
+    @Test("a document uploaded on one node is read on another; one whose content is gone is 404, one that will not open 503, never 500")
+    func acrossNodes() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let id = try await reception.register()
+            let documentID = try #require(try await Self.upload(reception, id, kind: "policeProtocol", file: Self.pdf).object["id"] as? String)
+            // A second node: another data directory, the same database.
+            var settings = app.settings
+            settings.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("penah-node-b-\(UUID().uuidString)")
+            let nodeB = try await Application.make(.testing)
+            do {
+                try await configure(nodeB, settings: settings, databaseSearchPath: app.storage[PostgresConnectionKey.self]?.schema.map { [$0] })
+                let onB = APICaller(app: nodeB, staff: reception.staff, token: reception.token)
+                let read = try await onB.send(.GET, "/api/v1/cases/\(id)/documents/\(documentID)")
+                #expect(read.status == .ok && Data(buffer: read.body) == Self.pdf)
+            } catch { try? await nodeB.asyncShutdown(); throw error }
+            try await nodeB.asyncShutdown()
+
+            let content = try #require(try await CaseDocumentContent.find(UUID(uuidString: documentID), on: app.db))
+            content.sealed = "v1.\(UUID().uuidString).AAAA"
+            try await content.update(on: app.db)
+            #expect(try await reception.send(.GET, "/api/v1/cases/\(id)/documents/\(documentID)").status == .serviceUnavailable)
+            try await content.delete(on: app.db)
+            #expect(try await reception.send(.GET, "/api/v1/cases/\(id)/documents/\(documentID)").status == .notFound)
         }
     }
 
@@ -65,6 +94,7 @@ struct CaseDocumentTests {
             let big = Self.pdf + Data(count: 11 * 1024 * 1024)
             #expect(try await Self.upload(reception, id, kind: "identity", file: big).status == .payloadTooLarge)
             #expect(try await CaseDocument.query(on: app.db).count() == 0)
+            #expect(try await CaseDocumentContent.query(on: app.db).count() == 0)
             let folder = app.settings.dataDirectory.appendingPathComponent("documents")
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
         }
