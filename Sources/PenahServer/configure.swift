@@ -67,6 +67,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: AdminUserPages())
     try app.register(collection: AdminUnitPages())
     try app.register(collection: EnrolmentPages())
+    try app.register(collection: DeviceEnrolmentPages())
     PenahCommands.register(on: app)
     if settings.notices.runsWorker, settings.policeGatewayURL != nil || settings.notices.esdasURL != nil {
         app.lifecycle.use(NoticeWorker { $0.noticeDelivery() })

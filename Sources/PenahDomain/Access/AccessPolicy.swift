@@ -12,6 +12,7 @@ public enum Action: String, CaseIterable, Sendable {
     case verifyAudit
     case readAudit
     case issueTicket
+    case useKiosk
     case operateDesk
     case viewQueue
     case viewQueueStats
@@ -67,6 +68,9 @@ public enum AccessPolicy {
         table[.admin]?.merge([.readShelters: .all, .manageShelters: .all]) { $1 }
         table[.shelterStaff]?.merge([.readShelters: .unit, .admitToShelter: .unit, .manageStay: .unit]) { $1 }
         table[.lawEnforcementGateway] = [.signOut: .own, .readApiDescription: .all, .acknowledgeNotice: .all]
+        // The kiosk device: its own unit's ticket button, nothing else. Staff no longer open the
+        // kiosk page, so no staff session is ever left standing at the entrance.
+        table[.kiosk] = [.useKiosk: .unit]
         return table
     }()
 

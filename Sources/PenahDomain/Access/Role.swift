@@ -3,9 +3,14 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     case reception, lawyer, psychologist, supervisor, callCentre, sxaOfficer, shelterStaff, auditor, admin
     /// Not a person: the police side's gateway, acknowledging notices through the API.
     case lawEnforcementGateway
+    /// Not a person: the entrance kiosk, a device enrolled by an administrator that can issue its
+    /// unit's tickets and nothing else (no staff header, no case, no way out of its page).
+    case kiosk
 
     public var isServiceRole: Bool { self == .lawEnforcementGateway }
-    public static var staffRoles: [Role] { allCases.filter { !$0.isServiceRole } }
+    public var isDeviceRole: Bool { self == .kiosk }
+    /// The roles people hold (what the admin pages offer).
+    public static var staffRoles: [Role] { allCases.filter { !$0.isServiceRole && !$0.isDeviceRole } }
     public var messageKey: String { "role.\(rawValue)" }
 
     /// Unit kinds a member of this role may belong to.
@@ -16,6 +21,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .sxaOfficer: kind == .sxa
         case .shelterStaff: kind == .shelter
         case .auditor, .admin, .lawEnforcementGateway: kind == .hq
+        case .kiosk: kind.servesVisitors
         }
     }
 }

@@ -170,7 +170,7 @@ extension Messages {
         "case.page.ineligible": "Bu şəxs xidmətin alıcıları sırasında deyil (kartın 10-cu bəndi): yalnız imtina verilə bilər.",
         "case.page.elsewhere": "Başqa hara müraciət etmək olar: 142 qaynar xətti (pulsuz), Dövlət Miqrasiya Xidməti (yaşayış icazəsi üçün), pulsuz hüquqi yardım mərkəzləri; təhlükədə 102 və ya 112.",
         "case.page.duplicates": "Eyni FİN və ya telefonla başqa iş var:",
-        "case.page.duplicateElsewhere": "{unit} bölməsində",
+        "case.page.duplicateElsewhere": "bölmənizdən kənarda ola biləcək əvvəlki müraciət; bu uyğunluq həmin işin giriş jurnalında onun rəhbəri üçün qeyd olunur",
         "case.page.identity": "Şəxsiyyət",
         "case.page.yes": "Bəli",
         "case.page.no": "Xeyr",

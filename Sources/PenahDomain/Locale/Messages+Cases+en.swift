@@ -170,7 +170,7 @@ extension Messages {
         "case.page.ineligible": "This person is not among those the service is for (card field 10): only a refusal can be given.",
         "case.page.elsewhere": "Where else to turn: the 142 hotline (free), the State Migration Service (for residence), free legal aid centres; in danger, 102 or 112.",
         "case.page.duplicates": "Another case with the same FIN or phone exists:",
-        "case.page.duplicateElsewhere": "in unit {unit}",
+        "case.page.duplicateElsewhere": "a possible earlier case outside your unit; the match is recorded in that case's access log for its supervisor",
         "case.page.identity": "Identity",
         "case.page.yes": "Yes",
         "case.page.no": "No",

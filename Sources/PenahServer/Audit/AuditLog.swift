@@ -61,6 +61,16 @@ enum AuditLog {
         }
     }
 
+    /// Several events of one action, one per record, in one transaction of their own (see `record`).
+    static func record(on db: any Database, actor: AuditActor, action: String, recordType: String, recordIDs: [String?]) async throws {
+        let date = Date()
+        try await db.groupedWriteTransaction { db in
+            for id in recordIDs {
+                try await append(on: db, actor: actor, action: action, recordType: recordType, recordID: id, at: date)
+            }
+        }
+    }
+
     /// An event before it has its place in a chain.
     struct Draft: Sendable {
         let actor: AuditActor

@@ -42,10 +42,23 @@ enum CaseIdentity {
         let caseIDs = Set(matches.map(\.caseID)).subtracting([caseID].compactMap { $0 })
         guard !caseIDs.isEmpty else { return [] }
         let cases = try await CaseRecord.query(on: db).filter(\.$id ~~ Array(caseIDs)).with(\.$unit).all()
-        return cases.map { record in
-            let visible = scope.covers(record)
-            return CaseRegistration.Duplicate(unitCode: record.unit.code, caseId: visible ? record.id : nil, number: visible ? record.number : nil)
-        }.sorted { ($0.unitCode, $0.number ?? "") < ($1.unitCode, $1.number ?? "") }
+        // Outside the caller's scope, a match says only that a possible earlier case exists: not
+        // where, not how many. Naming the unit told anyone who typed a FIN where she had gone.
+        let visible = cases.filter { scope.covers($0) }.map {
+            CaseRegistration.Duplicate(unitCode: $0.unit.code, caseId: $0.id, number: $0.number)
+        }.sorted { ($0.unitCode ?? "", $0.number ?? "") < ($1.unitCode ?? "", $1.number ?? "") }
+        let elsewhere = cases.contains { !scope.covers($0) } ? [CaseRegistration.Duplicate(unitCode: nil, caseId: nil, number: nil)] : []
+        return visible + elsewhere
+    }
+
+    /// The cases a registration's FIN or phone matched, whatever the caller's scope: each gets an
+    /// event in its own access log, so her supervisor sees that someone looked her up.
+    static func matchedCases(of index: [(String, String)], on db: any Database) async throws -> [UUID] {
+        let keys = index.filter { $0.0 == IndexField.fin.rawValue || $0.0 == IndexField.phone.rawValue }
+        guard !keys.isEmpty else { return [] }
+        return Array(Set(try await CaseIndexEntry.query(on: db).group(.or) { group in
+            for (field, hash) in keys { group.group(.and) { $0.filter(\.$field == field).filter(\.$hash == hash) } }
+        }.limit(50).all().map(\.caseID)))
     }
 
     static func open(_ record: CaseRecord, vault: IdentityVault) async throws -> VictimIdentity {

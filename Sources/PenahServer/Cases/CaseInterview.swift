@@ -22,10 +22,17 @@ struct CaseInterview {
         let facts = String(decoding: try JSONEncoder().encode(AssessmentFacts(input)), as: UTF8.self)
         return try await db.writeTransaction { db in
             // Re-read inside the transaction: a signature may have landed since.
+            let draft = try await CaseDecision.query(on: db).filter(\.$caseID == record.id!).first()
             guard let current = try await CaseRecord.find(record.id, on: db),
-                  CaseRules.canAssess(status: current.status, eligible: current.eligible),
-                  try await CaseDecision.query(on: db).filter(\.$caseID == record.id!).first()?.isSigned != true
+                  CaseRules.canAssess(status: current.status, eligible: current.eligible), draft?.isSigned != true
             else { throw Abort(.conflict) }
+            if let draft, draft.lawyerSignedAt != nil || draft.psychologistSignedAt != nil {
+                // A signature given before this edit was given to what the sections said then:
+                // both sign again what they say now (and `sign` checks the draft against it).
+                draft.lawyerSignedBy = nil; draft.lawyerSignedAt = nil
+                draft.psychologistSignedBy = nil; draft.psychologistSignedAt = nil
+                try await draft.save(on: db)
+            }
             let section = try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!)
                 .filter(\.$sectionCode == input.section.rawValue).first() ?? CaseAssessment()
             section.caseID = record.id!
@@ -95,6 +102,13 @@ struct CaseInterview {
         return try await db.writeTransaction { db in
             guard let decision = try await CaseDecision.query(on: db).filter(\.$caseID == record.id!).first(),
                   let current = try await CaseRecord.find(record.id, on: db), current.status.isOpen else { throw Abort(.conflict) }
+            // The screen as the sections say it now, not as it was when the draft was written: a
+            // factor added since (strangulation, say) must not leave a lower level in effect, for
+            // the police notice and the placement take their urgency from it. Judgement only raises.
+            let screened = Self.screenedLevel(try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!).all())
+            guard let chosen = RiskLevel(rawValue: decision.riskLevel), chosen >= screened else {
+                throw ValidationProblems([.init(field: "riskLevel", code: "riskBelowScreen")])
+            }
             switch section {
             case .legal:
                 guard decision.lawyerSignedAt == nil else { throw Abort(.conflict) }

@@ -43,8 +43,9 @@ struct CaseList {
         if query.overdue { builder = overdueOnly(builder, now: now) }
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let ids = try await matches(text)
-            // A search looks into identity: who searched is audited (never what was typed).
-            try await AuditLog.record(on: db, actor: actor, action: "case.search", recordType: "case", recordID: nil)
+            // A search looks into identity: who searched is audited (never what was typed), and so
+            // is every case it matched, in that case's own access log.
+            try await AuditLog.record(on: db, actor: actor, action: "case.search", recordType: "case", recordIDs: [nil] + ids.prefix(50).map(\.uuidString))
             if ids.isEmpty { return Page(items: [], nextCursor: nil) }
             builder = builder.filter(\.$id ~~ Array(ids))
         }

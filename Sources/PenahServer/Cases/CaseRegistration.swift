@@ -22,8 +22,10 @@ struct CaseRegistration {
 
     /// Another case with the same FIN or phone: where it is, and — only if the caller's scope covers
     /// it — which one.
+    /// A case with the same FIN or phone: in the caller's scope with its unit and number; outside
+    /// it, all three are absent ("a possible earlier case exists").
     struct Duplicate: Content, Equatable {
-        let unitCode: String
+        let unitCode: String?
         let caseId: UUID?
         let number: String?
     }
@@ -41,7 +43,11 @@ struct CaseRegistration {
         let sealed = try await vault.seal(try JSONEncoder().encode(valid.identity), field: CaseIdentity.field)
         let index = try await CaseIdentity.indexEntries(of: valid.identity, vault: vault)
         let scope = try await CaseScope.resolve(staff, .readCase, on: db)
-        let duplicates = try await CaseIdentity.duplicates(of: index, scope: scope, on: db)
+        // The hint is an oracle for whoever types FINs: it is rationed per person (the case is
+        // still registered), and every match is recorded on the matched case.
+        let hinted = try await hintsLeft(for: staff.userID, now: now)
+        let duplicates = hinted ? try await CaseIdentity.duplicates(of: index, scope: scope, on: db) : []
+        let matched = hinted ? try await CaseIdentity.matchedCases(of: index, on: db) : []
 
         let record = CaseRecord()
         record.id = UUID()
@@ -81,9 +87,21 @@ struct CaseRegistration {
                 try await CaseIndexEntry(caseID: record.id!, unitID: unitID, field: field, hash: hash).create(on: db)
             }
             try await AuditLog.append(on: db, actor: actor, action: "case.register", recordType: "case", recordID: record.id?.uuidString)
+            for id in matched {
+                try await AuditLog.append(on: db, actor: actor, action: "case.duplicateMatch", recordType: "case", recordID: id.uuidString)
+            }
         } }
         return Registered(id: record.id!, number: record.number, status: record.statusCode, pseudonym: record.pseudonym,
                           eligible: record.eligible, warnings: valid.warnings.map(\.code), duplicates: duplicates)
+    }
+
+    /// Duplicate hints a person gets per hour; past that, registrations still work, without hints.
+    static let hintsPerHour = 40
+
+    private func hintsLeft(for userID: UUID, now: Date) async throws -> Bool {
+        let since = Int64((now.timeIntervalSince1970 - 3_600) * 1000)
+        return try await AuditEvent.query(on: db).filter(\.$actorID == userID).filter(\.$action == "case.register")
+            .filter(\.$occurredMs >= since).count() < Self.hintsPerHour
     }
 
     /// The ticket being served at this unit's desk, if one is named. Another unit's ticket is 404;

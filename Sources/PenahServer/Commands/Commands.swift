@@ -8,6 +8,7 @@ enum PenahCommands {
         app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
         app.asyncCommands.use(UserCommand(), as: "user")
         app.asyncCommands.use(ServiceAccountCommand(), as: "service-account")
+        app.asyncCommands.use(DeviceCommand(), as: "device")
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.asyncCommands.use(AuditCommand(), as: "audit")
         app.asyncCommands.use(PolicyCommand(), as: "policy")

@@ -22,8 +22,10 @@ struct NoticeService {
         let detail = try await CaseDetail.load(caseID: record.id, staff: staff, actor: actor, on: db, vault: vault, standards: settings.standards)
         // The incident facts come from the lawyer's section; without it there is nothing to tell.
         guard let legal = detail.assessments?.first(where: { $0.section == AssessmentSection.legal.rawValue }) else { throw Abort(.conflict) }
-        let urgency = NoticeUrgency.effective(asked: input.urgency, risk: detail.decision.flatMap { RiskLevel(rawValue: $0.riskLevel) }
-                                                ?? detail.screenedRiskLevel.flatMap(RiskLevel.init(rawValue:)))
+        // The higher of the decision's level and the screen's as it stands: a draft written
+        // before a factor was added must not make the notice less urgent than the screen says.
+        let levels = [detail.decision.flatMap { RiskLevel(rawValue: $0.riskLevel) }, detail.screenedRiskLevel.flatMap(RiskLevel.init(rawValue:))]
+        let urgency = NoticeUrgency.effective(asked: input.urgency, risk: levels.compactMap { $0 }.max())
         // Which routes this unit uses is configuration; the gateway needs its address too.
         let routes = settings.notices.routes(forUnit: detail.unitCode)
         let channel: NoticeChannel = routes.contains(.policeGateway) && settings.policeGatewayURL != nil ? .policeGateway : .letter

@@ -11,7 +11,7 @@ final class NoticeWorker: LifecycleHandler, Sendable {
 
     init(makeDelivery: @escaping @Sendable (Application) -> NoticeDelivery) { self.makeDelivery = makeDelivery }
 
-    static let oneShotCommands: Set<String> = ["migrate", "unit", "user", "seed-demo", "service-account", "verify-audit", "audit", "policy", "keys", "sandbox", "routes"]
+    static let oneShotCommands: Set<String> = ["migrate", "unit", "user", "seed-demo", "service-account", "device", "verify-audit", "audit", "policy", "keys", "sandbox", "routes"]
 
     func didBootAsync(_ application: Application) async throws {
         // Only a serving node delivers; `penah user create` and the other commands boot too, and end at once.

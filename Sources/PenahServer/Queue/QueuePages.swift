@@ -13,8 +13,9 @@ struct QueuePages: RouteCollection {
         desk.post("issue", use: issueAtDesk).access(.action(.issueTicket))
         desk.post("tickets", ":id", ":action", use: act).access(.action(.operateDesk))
         let kiosk = routes.grouped("kiosk", ":unitCode")
-        kiosk.get(use: kioskPage).access(.action(.issueTicket))
-        kiosk.post(use: kioskIssue).access(.action(.issueTicket))
+        kiosk.get(use: kioskPage).access(.action(.useKiosk))
+        kiosk.post(use: kioskIssue).access(.action(.useKiosk))
+        kiosk.get("tickets", ":id", use: kioskTicket).access(.action(.useKiosk))
     }
 
     struct DeskContext: Encodable {
@@ -110,18 +111,33 @@ struct QueuePages: RouteCollection {
         let ticket: Printed?
     }
 
-    @Sendable func kioskPage(_ req: Request) async throws -> View {
-        let unit = try await unit(req)
-        return try await req.view.render("kiosk", KioskContext(page: req.staffFrame(titleKey: "queue.kiosk.heading"),
-                                                               unitCode: unit.code, unitName: unit.name, ticket: nil))
+    private func kioskFrame(_ req: Request) -> PageFrame {
+        var page = req.staffFrame(titleKey: "queue.kiosk.heading")
+        page.isDevice = true
+        return page
     }
 
+    @Sendable func kioskPage(_ req: Request) async throws -> View {
+        let unit = try await unit(req)
+        return try await req.view.render("kiosk", KioskContext(page: kioskFrame(req), unitCode: unit.code, unitName: unit.name, ticket: nil))
+    }
+
+    /// Issues and sends the kiosk on to the ticket's own page, so reloading shows the same ticket
+    /// and never issues another.
     @Sendable func kioskIssue(_ req: Request) async throws -> Response {
         let unit = try await unit(req)
         let ticket = try await req.queue.issue(unit: unit, priority: .standard, actor: req.auditActor)
-        let printed = KioskContext.Printed(number: ticket.label, time: BakuFormat.time(ticket.issuedAt), date: BakuFormat.date(ticket.issuedAt))
-        return try await req.view.render("kiosk", KioskContext(page: req.staffFrame(titleKey: "queue.kiosk.heading"),
-                                                               unitCode: unit.code, unitName: unit.name, ticket: printed))
-            .encodeResponse(status: .created, for: req)
+        return req.redirect(to: "/kiosk/\(unit.code)/tickets/\(try ticket.requireID())", redirectType: .normal)
     }
+
+    /// A ticket just issued at this unit's kiosk; older ones (and other units') are 404.
+    @Sendable func kioskTicket(_ req: Request) async throws -> View {
+        let unit = try await unit(req)
+        guard let id = req.parameters.get("id", as: UUID.self), let ticket = try await Ticket.find(id, on: req.db),
+              ticket.$unit.id == unit.id, ticket.issuedAt > Date().addingTimeInterval(-Self.ticketPageMinutes * 60) else { throw Abort(.notFound) }
+        let printed = KioskContext.Printed(number: ticket.label, time: BakuFormat.time(ticket.issuedAt), date: BakuFormat.date(ticket.issuedAt))
+        return try await req.view.render("kiosk", KioskContext(page: kioskFrame(req), unitCode: unit.code, unitName: unit.name, ticket: printed))
+    }
+
+    static let ticketPageMinutes: Double = 10
 }

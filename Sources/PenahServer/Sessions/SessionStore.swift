@@ -9,6 +9,8 @@ struct SessionStore {
 
     static let idleTimeout: TimeInterval = 30 * 60
     static let absoluteTimeout: TimeInterval = 12 * 3600
+    /// An enrolled kiosk's session.
+    static let deviceLifetime: TimeInterval = 180 * 86_400
     static let serviceTokenLifetime: TimeInterval = 365 * 24 * 3600
     /// `last_seen_at` is written at most this often, so reading a page is not always a write.
     static let touchInterval: TimeInterval = 60
@@ -33,7 +35,8 @@ struct SessionStore {
         session.csrfToken = kind == .web ? Self.randomToken() : nil
         session.createdAt = now
         session.lastSeenAt = now
-        session.expiresAt = now.addingTimeInterval(user.isService ? Self.serviceTokenLifetime : Self.absoluteTimeout)
+        session.expiresAt = now.addingTimeInterval(user.isService ? Self.serviceTokenLifetime
+                                                   : user.role?.isDeviceRole == true ? Self.deviceLifetime : Self.absoluteTimeout)
         try await session.create(on: db)
         return (session, token)
     }
@@ -44,7 +47,8 @@ struct SessionStore {
         guard let session = try await AuthSession.query(on: db).filter(\.$tokenHash == Self.hash(token))
             .filter(\.$kindCode == kind.rawValue).filter(\.$endedAt == nil)
             .with(\.$user, { $0.with(\.$unit) }).first() else { return nil }
-        let idle = kind == .web && now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
+        // A device (the kiosk) stands unattended by design: no idle timeout, a long life, revoked by disabling it.
+        let idle = kind == .web && session.user.role?.isDeviceRole != true && now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
         guard session.expiresAt > now, !idle, session.user.active else { return nil }
         if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
             session.lastSeenAt = now

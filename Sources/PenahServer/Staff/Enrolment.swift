@@ -52,7 +52,9 @@ struct Enrolment {
         let trimmed = code.trimmingCharacters(in: .whitespaces).uppercased()
         guard !trimmed.isEmpty, trimmed.count <= 64 else { return nil }
         guard let user = try await StaffUser.query(on: db).filter(\.$enrolmentCodeHash == SessionStore.hash(trimmed)).first(),
-              let expires = user.enrolmentExpiresAt, expires > Date(), user.active else { return nil }
+              let expires = user.enrolmentExpiresAt, expires > Date(), user.active,
+              // A device's code enrols the device (`DeviceEnrolment`), never a person with a password.
+              user.role?.isDeviceRole != true else { return nil }
         return user
     }
 

@@ -25,6 +25,8 @@ struct PageFrame: Encodable {
     var csrfToken: String?
     /// Set on signed-in pages: drives the warning before the idle timeout.
     var sessionIdleSeconds: Int?
+    /// A device page (the kiosk): no staff header, no navigation, nothing to click away to.
+    var isDevice = false
 
     init(_ request: Request, titleKey: String, isPublic: Bool, signedIn: SignedIn? = nil) {
         let current = request.language

@@ -62,6 +62,33 @@ struct CaseInterviewTests {
         }
     }
 
+    @Test("a section edited after the draft voids its signatures, and a draft below the screen as it now stands cannot be signed")
+    func screenAfterDraft() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let lawyer = try await app.caller(.lawyer)
+            let psychologist = try await app.caller(.psychologist)
+            let id = try await reception.register()
+            let base = "/api/v1/cases/\(id)"
+            #expect(try await lawyer.send(.POST, "\(base)/assessments", Application.section("legal")).status == .ok)
+            #expect(try await psychologist.send(.POST, "\(base)/assessments", Application.section("psychological")).status == .ok)
+            #expect(try await lawyer.send(.POST, "\(base)/decision", ["needsRehabilitation": true, "services": ["shelter"], "riskLevel": "standard"]).status == .ok)
+            #expect(try await lawyer.send(.POST, "\(base)/decision/sign").status == .ok)
+            // Strangulation is added after the draft and the lawyer's signature.
+            #expect(try await psychologist.send(.POST, "\(base)/assessments", Application.section("psychological", factors: ["strangulation"])).status == .ok)
+            let decision = try #require(try await CaseDecision.query(on: app.db).filter(\.$caseID == id).first())
+            #expect(decision.lawyerSignedAt == nil, "the signature given before the edit is void")
+            let refused = try await psychologist.send(.POST, "\(base)/decision/sign")
+            #expect(refused.status == .unprocessableEntity && refused.errorCodes == ["riskBelowScreen"], "\(refused.text)")
+            #expect(try await CaseRecord.find(id, on: app.db)?.status != .decided)
+            // Redrafted at the level the screen now gives, both sign and it takes effect at that level.
+            #expect(try await lawyer.send(.POST, "\(base)/decision", ["needsRehabilitation": true, "services": ["shelter"], "riskLevel": "high"]).status == .ok)
+            #expect(try await lawyer.send(.POST, "\(base)/decision/sign").status == .ok)
+            #expect(try await psychologist.send(.POST, "\(base)/decision/sign").status == .ok)
+            #expect(try await CaseDecision.query(on: app.db).filter(\.$caseID == id).first()?.riskLevel == "high")
+        }
+    }
+
     @Test("raising the level needs a reason; a changed draft needs both signatures again")
     func judgementAndRedraft() async throws {
         try await withPenah { app in

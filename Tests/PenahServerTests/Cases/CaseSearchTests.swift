@@ -66,7 +66,7 @@ struct CaseSearchTests {
         }
     }
 
-    @Test("a FIN known in another unit shows where, and nothing more")
+    @Test("a FIN known in another unit says only that a possible earlier case exists; the match and every search hit are in that case's access log")
     func duplicates() async throws {
         try await withPenah { app in
             let baku1 = try await app.caller(.reception, unit: "BAKU-1")
@@ -75,11 +75,35 @@ struct CaseSearchTests {
             let second = try await baku2.send(.POST, "/api/v1/cases", sampleApplication(firstName: "Aynur", lastName: "Məmmədova", phone: nil))
             let duplicates = second.object["duplicates"] as? [[String: Any]] ?? []
             #expect(duplicates.count == 1)
-            #expect(duplicates.first?["unitCode"] as? String == "BAKU-1")
+            #expect(duplicates.first?["unitCode"] == nil || duplicates.first?["unitCode"] is NSNull, "no unit named outside the caller's scope")
             #expect(duplicates.first?["caseId"] == nil || duplicates.first?["caseId"] is NSNull)
+            #expect(!second.text.contains("BAKU-1"))
+            let matches = try await AuditEvent.query(on: app.db).filter(\.$action == "case.duplicateMatch").filter(\.$recordID == firstID.uuidString).count()
+            #expect(matches == 1, "the match is in the first case's access log")
             let same = try await baku1.send(.POST, "/api/v1/cases", sampleApplication(fin: nil))
             let local = same.object["duplicates"] as? [[String: Any]] ?? []
             #expect(local.first?["caseId"] as? String == firstID.uuidString)
+            // A search for her FIN shows in her access log.
+            _ = try await baku1.send(.GET, "/api/v1/cases?q=5ZK8M2P")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "case.search").filter(\.$recordID == firstID.uuidString).count() == 1)
+        }
+    }
+
+    @Test("duplicate hints are rationed per person: past the hourly allowance a registration still works, without a hint")
+    func hintsRationed() async throws {
+        try await withPenah { app in
+            let baku1 = try await app.caller(.reception, unit: "BAKU-1")
+            _ = try await baku1.register()
+            let prober = try await app.caller(.reception, unit: "BAKU-2")
+            try await app.db.writeTransaction { db in
+                for _ in 0..<CaseRegistration.hintsPerHour {
+                    try await AuditLog.append(on: db, actor: AuditActor(userID: prober.staff.user.id, role: "reception", unitCode: "BAKU-2", requestID: "t", address: "t"),
+                                              action: "case.register", recordType: "case", recordID: UUID().uuidString)
+                }
+            }
+            let probe = try await prober.send(.POST, "/api/v1/cases", sampleApplication(firstName: "Aynur", lastName: "Məmmədova", phone: nil))
+            #expect(probe.status == .created)
+            #expect((probe.object["duplicates"] as? [[String: Any]] ?? []).isEmpty)
         }
     }
 
