@@ -100,6 +100,40 @@ with sync_playwright() as p:
     page.wait_for_timeout(800)
     check(bool(exits), "the quick exit button did not leave")
 
+    # After a quick exit (button, Shift×3, or Tab then Enter), Back shows no Penah page with service
+    # words: a Penah page shown again leaves at once, hidden until it has gone.
+    def shows_service_words(tab):
+        if not tab.url.startswith(BASE):
+            return False
+        hidden = tab.evaluate("document.documentElement.style.visibility") == "hidden"
+        return not hidden and any(w in tab.inner_text("body").lower() for w in ["zorak", "насил", "violence", "dost"])
+
+    for how in ["button", "shift", "keyboard"]:
+        tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        tab.goto(f"{BASE}/?lang=en")
+        tab.goto(f"{BASE}/safety?lang=en")
+        if how == "button":
+            tab.click("#quick-exit")
+        elif how == "shift":
+            for _ in range(3):
+                tab.keyboard.press("Shift")
+        else:
+            tab.keyboard.press("Tab")
+            tab.keyboard.press("Enter")
+        tab.wait_for_timeout(800)
+        for _ in range(2):
+            try:
+                tab.go_back(wait_until="commit", timeout=3000)
+            except Exception:
+                pass
+            tab.wait_for_timeout(600)
+            check(not shows_service_words(tab), f"after quick exit by {how}, Back showed a Penah page: {tab.url}")
+        tab.context.close()
+    home = browser.new_context().new_page()
+    home.goto(f"{BASE}/?lang=en")
+    check("violence" not in home.inner_text("h1").lower(), "the public home heading names the violence")
+    home.context.close()
+
     # Staff pages, signed in, in every language (a fresh browser profile: the quick exit above
     # told this one to clear its site data).
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()

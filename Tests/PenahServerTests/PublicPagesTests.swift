@@ -8,6 +8,32 @@ import VaporTesting
 struct PublicPagesTests {
     static let pages = ["/", "/safety"]
 
+    @Test("no public page's heading or title names the violence, in any language, and every page loads the exit guard first")
+    func neutralHeadings() async throws {
+        try await withPenah { app in
+            for language in ["az", "ru", "en"] {
+                for path in ["/", "/safety", "/login", "/enrol"] {
+                    let html = try await app.send(.GET, "\(path)?lang=\(language)").body.string
+                    // Every <h1>…<h6> and the <title>, tags and all: none may name the violence.
+                    var headings: [String] = []
+                    var rest = html[...]
+                    while let found = rest.range(of: "<(h[1-6]|title)[ >].*?</(h[1-6]|title)>", options: .regularExpression) {
+                        headings.append(String(rest[found]))
+                        rest = rest[found.upperBound...]
+                    }
+                    #expect(!headings.isEmpty)
+                    for heading in headings {
+                        for word in ["zorak", "насил", "violence"] {
+                            #expect(!heading.lowercased().contains(word), "\(path) [\(language)]: \(heading)")
+                        }
+                    }
+                    let guardAt = html.range(of: "/js/exit-guard.js")?.lowerBound
+                    #expect(guardAt != nil && guardAt! < html.range(of: "<body")!.lowerBound, "\(path): the exit guard must run before the page is drawn")
+                }
+            }
+        }
+    }
+
     @Test("public pages render in every language with no raw keys", arguments: Language.allCases)
     func rendersInEveryLanguage(language: Language) async throws {
         try await withPenah { app in

@@ -17,7 +17,7 @@ extension Messages {
         "layout.unit": "Bölmə",
         "lang.unknown": "Seçilən dil mövcud deyil: {code}. Səhifə Azərbaycan dilində göstərilir.",
 
-        "home.heading": "Məişət zorakılığından zərər çəkmiş şəxslərin sosial reabilitasiyası və sosial müdafiəsinin təşkil edilməsi",
+        "home.heading": "Sosial reabilitasiya və sosial müdafiə",
         "home.lead": "Zorakılıqdan zərər çəkmisinizsə, DOST mərkəzi sizi dinləyəcək, hüquqşünas və psixoloq kömək edəcək, ehtiyac olduqda sizə və uşaqlarınıza təhlükəsiz sığınacaq təşkil ediləcək. Adınız sığınacağa sistem vasitəsilə ötürülmür.",
         "home.serviceId": "Xidmətin ID nömrəsi: 09-03-00-00",
         "home.who.heading": "Kim müraciət edə bilər",

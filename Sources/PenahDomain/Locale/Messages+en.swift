@@ -17,7 +17,7 @@ extension Messages {
         "layout.unit": "Unit",
         "lang.unknown": "The chosen language is not available: {code}. The page is shown in English.",
 
-        "home.heading": "Social rehabilitation and social protection for people who suffered domestic violence",
+        "home.heading": "Social rehabilitation and social protection",
         "home.lead": "If you have suffered violence, a DOST centre will listen to you, a lawyer and a psychologist will help, and if you need it a safe shelter will be arranged for you and your children. Your name is not passed to the shelter through the system.",
         "home.serviceId": "Service ID: 09-03-00-00",
         "home.who.heading": "Who may apply",

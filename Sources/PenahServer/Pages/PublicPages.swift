@@ -21,7 +21,10 @@ struct PublicPages: RouteCollection {
             try await SessionStore(db: req.db).end(session)
         }
         let response = req.redirect(to: quickExitURL, redirectType: .normal)
-        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
+        // With JavaScript the page has cleared storage itself and left one flag behind (see
+        // exit-guard.js), which "storage" would wipe; the plain link has no such flag to keep.
+        let storage = req.query[String.self, at: "js"] == "1" ? "" : ", \"storage\""
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\"" + storage)
         // The neutral site must not learn where the visitor came from.
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         for name in req.cookies.all.keys {

@@ -5,11 +5,15 @@
   "use strict";
   var link = document.getElementById("quick-exit");
   if (!link) { return; }
-  var target = link.getAttribute("data-exit") || "/exit";
+  var target = (link.getAttribute("data-exit") || "/exit") + "?js=1";
 
   function leave(event) {
     if (event) { event.preventDefault(); }
-    try { window.sessionStorage.clear(); window.localStorage.clear(); } catch (e) { /* storage may be disabled */ }
+    try {
+      window.sessionStorage.clear(); window.localStorage.clear();
+      // Read by exit-guard.js on any Penah page shown again in this tab (see there).
+      window.sessionStorage.setItem("penah-left", target);
+    } catch (e) { /* storage may be disabled */ }
     document.body.textContent = "";
     window.location.replace(target);
   }
