@@ -148,6 +148,13 @@ with sync_playwright() as p:
     sign_in(desk, os.environ["E2E_RECEPTION"], os.environ["E2E_RECEPTION_TOTP_URI"])
     for lang in LANGS:
         check_page(desk, "/desk/BAKU-1", lang)
+    # "Stay signed in" keeps the page as it is: no reload, so nothing typed is lost.
+    desk.goto(f"{BASE}/desk/BAKU-1?lang=en")
+    desk.evaluate("window.__kept = 1; document.getElementById('session-warning').hidden = false")
+    desk.click("#session-stay button")
+    desk.wait_for_timeout(800)
+    check(desk.evaluate("window.__kept") == 1, "'Stay signed in' reloaded the page")
+    check(desk.evaluate("document.getElementById('session-warning').hidden"), "the warning stayed after 'Stay signed in'")
     # The entrance kiosk is a device of its own, enrolled with its one-time code; a ticket is
     # taken by POST and shown after a redirect, so a reload issues nothing.
     kiosk = browser.new_context(viewport={"width": 1080, "height": 1920}).new_page()

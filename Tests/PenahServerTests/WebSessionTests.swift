@@ -27,6 +27,25 @@ struct WebSessionTests {
         ]))
     }
 
+    @Test("'Stay signed in' extends the session without a reload; it needs the CSRF token; the page carries the cleared-screen notice")
+    func keepAlive() async throws {
+        try await withPenah { app in
+            let browser = try await app.browser(.lawyer)
+            let session = try #require(try await AuthSession.query(on: app.db).filter(\.$user.$id == browser.staff.user.requireID()).first())
+            session.lastSeenAt = Date().addingTimeInterval(-25 * 60)
+            try await session.update(on: app.db)
+            var headers = browser.headers
+            headers.add(name: "X-Requested-With", value: "penah")
+            #expect(try await app.send(.POST, "/session/keepalive", headers: headers, body: formBody([])).status == .forbidden)
+            let kept = try await app.send(.POST, "/session/keepalive", headers: headers, body: formBody([("csrf", browser.csrf)]))
+            #expect(kept.status == .noContent)
+            let seen = try #require(try await AuthSession.find(session.id, on: app.db)).lastSeenAt
+            #expect(Date().timeIntervalSince(seen) < 60, "the idle clock starts again")
+            let page = try await app.send(.GET, "/staff?lang=en", headers: browser.headers).body.string
+            #expect(page.contains("id=\"session-stay\"") && page.contains("id=\"session-ended\"") && !page.contains("<a href=\"\">"))
+        }
+    }
+
     @Test("signing in sets a strict, HttpOnly, Secure session cookie and opens the staff page")
     func signInFlow() async throws {
         try await withPenah { app in

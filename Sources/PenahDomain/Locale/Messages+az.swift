@@ -146,6 +146,7 @@ extension Messages {
         "auth.retryAfter": "{seconds} saniyədən sonra yenidən cəhd edin.",
         "auth.idleWarning": "Fəaliyyət olmadığı üçün sessiyanız 5 dəqiqədən sonra bitəcək.",
         "auth.stay": "Sessiyanı davam etdir",
+        "auth.sessionEnded": "Fəaliyyət olmadığı üçün sessiyanız başa çatdı. Bu ekrandakı məlumat silindi; davam etmək üçün yenidən daxil olun.",
         "error.csrf": "Forma köhnəlib və ya başqa saytdan göndərilib. Səhifəni yeniləyib yenidən cəhd edin.",
         "error.invalidUsername": "İstifadəçi adı 3–64 simvol olmalıdır: kiçik latın hərfləri, rəqəmlər, «.», «_» və ya «-».",
         "error.duplicateUsername": "Bu istifadəçi adı artıq mövcuddur.",

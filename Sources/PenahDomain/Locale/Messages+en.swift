@@ -146,6 +146,7 @@ extension Messages {
         "auth.retryAfter": "Try again in {seconds} seconds.",
         "auth.idleWarning": "Your session will end in 5 minutes because of inactivity.",
         "auth.stay": "Stay signed in",
+        "auth.sessionEnded": "Your session ended because of inactivity. What was on this screen has been cleared; sign in again to continue.",
         "error.csrf": "The form has expired or was sent from another site. Reload the page and try again.",
         "error.invalidUsername": "A username has 3–64 characters: lower-case Latin letters, digits, '.', '_' or '-'.",
         "error.duplicateUsername": "This username is already taken.",

@@ -114,6 +114,8 @@ struct QueuePages: RouteCollection {
     private func kioskFrame(_ req: Request) -> PageFrame {
         var page = req.staffFrame(titleKey: "queue.kiosk.heading")
         page.isDevice = true
+        // A device has no idle timeout: no warning, no "sign in again".
+        page.sessionIdleSeconds = nil
         return page
     }
 

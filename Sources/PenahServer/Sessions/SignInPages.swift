@@ -1,3 +1,4 @@
+import Fluent
 import PenahDomain
 import Vapor
 
@@ -8,6 +9,7 @@ struct SignInPages: RouteCollection {
         routes.get(SitePath.login.components, use: form).access(.public)
         routes.post(SitePath.login.components, use: submit).access(.public)
         routes.post(SitePath.logout.components, use: signOut).access(.action(.signOut))
+        routes.post("session", "keepalive", use: keepAlive).access(.action(.staffHome))
     }
 
     struct FormContext: Encodable {
@@ -53,6 +55,15 @@ struct SignInPages: RouteCollection {
             response.cookies[CSRF.preSessionCookie] = .cleared
             return response
         }
+    }
+
+    /// "Stay signed in": counts as activity without reloading the page, so nothing typed is lost.
+    /// Fetched by session-timeout.js (204); a plain form post goes back to the staff page.
+    @Sendable func keepAlive(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        try await AuthSession.query(on: req.db).filter(\.$id == staff.session.id).set(\.$lastSeenAt, to: Date()).update()
+        if req.headers.first(name: "X-Requested-With") == "penah" { return Response(status: .noContent) }
+        return req.redirect(to: SitePath.staff.rawValue, redirectType: .normal)
     }
 
     @Sendable func signOut(_ req: Request) async throws -> Response {
