@@ -228,6 +228,8 @@ final class WriteCombiner: Sendable {
             defer { gate?.release() }
             return try await database.withConnection { connection in
                 let sql = connection as! any SQLDatabase
+                // Raw, fixed statements: Fluent has no BEGIN IMMEDIATE (see above), so this
+                // transaction opens, commits and rolls back by hand.
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
                     let value = try await body(connection)
