@@ -44,6 +44,38 @@ struct InputHygieneTests {
         }
     }
 
+    @Test("JSON that sends a key twice is 400 naming the key, and nothing is written")
+    func duplicateKeys() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let id = try await reception.register()
+            let lawyer = try await app.caller(.lawyer)
+            // Which "notes" wins would depend on the decoder; Penah takes neither.
+            let raw = #"{"section":"legal","violenceForms":["physical"],"relationship":"spouse","riskFactors":{},"needs":["safety"],"notes":"first","incidentDate":"2026-11-20","incidentDistrict":"Nəsimi","childrenPresent":true,"notes":"second"}"#
+            var headers = HTTPHeaders.bearer(lawyer.token)
+            headers.add(name: .contentType, value: "application/json")
+            let response = try await app.send(.POST, "/api/v1/cases/\(id)/assessments", headers: headers, body: ByteBuffer(string: raw))
+            #expect(response.status == .badRequest, "\(response.status)")
+            #expect(response.text.contains("duplicateKey") && response.text.contains("notes"), "\(response.text)")
+            #expect(try await CaseAssessment.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("the duplicate-key scan finds repeats at any depth, resolves escapes, and passes unique keys",
+          arguments: [
+              (#"{"a":1,"b":2}"#, nil),
+              (#"{"a":1,"a":2}"#, "a"),
+              (#"{"a":1,"\u0061":2}"#, "a"),
+              (#"{"x":{"a":"}","b":[{"c":1},{"c":2,"c":3}]}}"#, "x.b.1.c"),
+              (#"[{"a":1},{"a":1}]"#, nil),
+              (#"{"s":"a,\"b\":1","b":2}"#, nil),
+              (#"{"a":{"k":1},"b":{"k":1}}"#, nil),
+              (#""just a string""#, nil),
+          ] as [(String, String?)])
+    func duplicateScan(_ json: String, _ expected: String?) {
+        #expect(JSONDuplicateKeys.first(in: Array(json.utf8)) == expected, "\(json)")
+    }
+
     @Test("an X-Request-Id that is not a short token is replaced before it reaches the audit trail or a page")
     func requestID() async throws {
         try await withPenah { app in

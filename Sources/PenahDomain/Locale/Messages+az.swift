@@ -117,6 +117,7 @@ extension Messages {
         "error.tooLong": "Mətn çox uzundur.",
         "error.invalidCode": "Kod 2–32 simvoldan ibarət olmalıdır: böyük latın hərfləri, rəqəmlər və defis.",
         "error.invalidCharacters": "Mətndə yolverilməz simvollar var.",
+        "error.duplicateKey": "Sorğuda eyni sahə iki dəfə göndərilib.",
         "error.unknownUnit": "Belə bölmə yoxdur.",
         "error.parentNotAllowed": "Bu növ bölmə seçilmiş bölməyə tabe ola bilməz.",
         "error.outOfRange": "Qiymət yolverilən həddən kənardadır.",

@@ -117,6 +117,7 @@ extension Messages {
         "error.tooLong": "The text is too long.",
         "error.invalidCode": "A code has 2–32 characters: capital Latin letters, digits and hyphens.",
         "error.invalidCharacters": "The text contains characters that are not allowed.",
+        "error.duplicateKey": "The request sends the same field twice.",
         "error.unknownUnit": "There is no such unit.",
         "error.parentNotAllowed": "A unit of this kind cannot sit under the chosen unit.",
         "error.outOfRange": "The value is out of the allowed range.",

@@ -38,6 +38,8 @@ struct ErrorDescription {
         switch error {
         case let validation as ValidationProblems:
             self.init(status: .unprocessableEntity, messageKey: "error.validation", problems: validation.problems)
+        case let malformed as MalformedBody:
+            self.init(status: .badRequest, messageKey: "error.badRequest", problems: malformed.problems)
         case let abort as any AbortError:
             self.init(status: abort.status, messageKey: ErrorDescription.key(for: abort.status), headers: abort.headers)
         case is CSRF.Failure:

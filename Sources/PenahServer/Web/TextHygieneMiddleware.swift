@@ -18,9 +18,13 @@ struct TextHygieneMiddleware: AsyncMiddleware {
         guard let body = try await request.body.collect(max: limit).get(), body.readableBytes > 0 else { return try await next.respond(to: request) }
         if type.type == "application", type.subType == "json" || type.subType.hasSuffix("+json") {
             // A body that is not JSON is left to the route, which answers 400.
-            if let value = try? JSONSerialization.jsonObject(with: Data(buffer: body), options: [.fragmentsAllowed]),
-               let field = Self.firstUnsafe(in: value, path: "") {
-                throw ValidationProblems([.init(field: field, code: "invalidCharacters")])
+            if let value = try? JSONSerialization.jsonObject(with: Data(buffer: body), options: [.fragmentsAllowed]) {
+                if let field = JSONDuplicateKeys.first(in: Array(buffer: body)) {
+                    throw MalformedBody(problems: [.init(field: field, code: "duplicateKey")])
+                }
+                if let field = Self.firstUnsafe(in: value, path: "") {
+                    throw ValidationProblems([.init(field: field, code: "invalidCharacters")])
+                }
             }
         } else if type == .urlEncodedForm {
             for pair in String(buffer: body).split(separator: "&") {
@@ -51,6 +55,11 @@ struct TextHygieneMiddleware: AsyncMiddleware {
         default: return nil
         }
     }
+}
+
+/// A body that parses but cannot be read one way only (a key sent twice): 400 naming the field.
+struct MalformedBody: Error {
+    let problems: [FieldProblem]
 }
 
 extension Request {
