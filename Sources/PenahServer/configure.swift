@@ -47,6 +47,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: OperationsRoutes())
     try app.register(collection: PublicPages(quickExitURL: settings.quickExitURL))
     try app.register(collection: SignInPages())
+    try app.register(collection: ParkedFormPages())
     try app.register(collection: TokenAPI())
     try app.register(collection: StaffPages())
     try app.register(collection: UnitRoutes())

@@ -75,6 +75,23 @@ struct KioskDeviceTests {
         }
     }
 
+    @Test("the hall board, public by the contract, has nothing to click away to and no personal data, with a case open and a ticket called")
+    func hallBoardHasNoWayOut() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            _ = try await reception.register()
+            let desk = try await app.browser(.reception)
+            #expect(try await app.send(.POST, "/desk/BAKU-1/issue", headers: desk.headers, body: formBody([("csrf", desk.csrf), ("desk", "2")])).status == .seeOther)
+            #expect(try await app.send(.POST, "/desk/BAKU-1/call-next", headers: desk.headers, body: formBody([("csrf", desk.csrf), ("desk", "2")])).status == .seeOther)
+            let board = try await app.send(.GET, "/board/BAKU-1")
+            #expect(board.status == .ok)
+            #expect(board.body.string.contains("id=\"current-desk\">2<"), "the call is on the board")
+            let html = board.body.string
+            for way in ["<a ", "<form", "/staff", "/login", "/cases"] { #expect(!html.contains(way), "the board page offers \(way)") }
+            #expect(!html.contains("İsmayılova") && !html.contains("Gülnarə"))
+        }
+    }
+
     @Test("an enrolment code works once, cannot enrol a person, and a revoked kiosk's session ends at once")
     func enrolOnceAndRevoke() async throws {
         try await withPenah { app in

@@ -8,25 +8,6 @@ import VaporTesting
 
 @Suite("Browser sessions and CSRF")
 struct WebSessionTests {
-    /// Loads the sign-in form and returns the pre-session cookie and its CSRF token.
-    func openForm(_ app: Application, headers: HTTPHeaders = [:]) async throws -> (cookie: String, csrf: String) {
-        let form = try await app.send(.GET, "/login", headers: headers)
-        #expect(form.status == .ok)
-        let html = form.body.string
-        let csrf = html.components(separatedBy: "name=\"csrf\" value=\"")[1].components(separatedBy: "\"")[0]
-        return (form.cookie("penah_pre") ?? "", csrf)
-    }
-
-    func signIn(_ app: Application, _ staff: TestStaff, extraCookie: String = "") async throws -> TestingHTTPResponse {
-        let (pre, csrf) = try await openForm(app)
-        var headers = formHeaders
-        headers.add(name: .cookie, value: "penah_pre=\(pre)\(extraCookie)")
-        headers.add(name: "Sec-Fetch-Site", value: "same-origin")
-        return try await app.send(.POST, "/login", headers: headers, body: formBody([
-            ("csrf", csrf), ("username", staff.username), ("password", staff.password), ("otp", staff.currentCode()),
-        ]))
-    }
-
     @Test("'Stay signed in' extends the session without a reload; it needs the CSRF token; the page carries the cleared-screen notice")
     func keepAlive() async throws {
         try await withPenah { app in
@@ -50,7 +31,7 @@ struct WebSessionTests {
     func signInFlow() async throws {
         try await withPenah { app in
             let staff = try await app.makeStaff(.supervisor)
-            let response = try await signIn(app, staff)
+            let response = try await app.signIn(staff)
             #expect(response.status == .seeOther)
             #expect(response.headers.first(name: .location) == "/staff")
             let header = response.headers[.setCookie].first { $0.hasPrefix("penah_session=") } ?? ""
@@ -70,7 +51,7 @@ struct WebSessionTests {
         try await withPenah { app in
             let staff = try await app.makeStaff(.reception)
             let planted = try await app.webSession(for: staff)
-            let response = try await signIn(app, staff, extraCookie: "; penah_session=\(planted.cookie)")
+            let response = try await app.signIn(staff, extraCookie: "; penah_session=\(planted.cookie)")
             let fresh = try #require(response.cookie("penah_session"))
             #expect(fresh != planted.cookie)
             #expect(try await app.send(.GET, "/staff", headers: .session(planted.cookie)).status == .seeOther)
@@ -131,7 +112,7 @@ struct WebSessionTests {
     @Test("a failed sign-in re-renders the form with one neutral message, escaping what was typed")
     func failedForm() async throws {
         try await withPenah { app in
-            let (pre, csrf) = try await openForm(app)
+            let (pre, csrf) = try await app.openSignInForm()
             var headers = formHeaders
             headers.add(name: .cookie, value: "penah_pre=\(pre)")
             let response = try await app.send(.POST, "/login?lang=ru", headers: headers, body: formBody([

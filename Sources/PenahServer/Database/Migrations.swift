@@ -23,5 +23,6 @@ enum PenahMigrations {
         UniqueCaseTicket(),
         OneOpenPlacementPerCase(),
         CreateCaseDocumentContents(),
+        CreateParkedForms(),
     ]
 }

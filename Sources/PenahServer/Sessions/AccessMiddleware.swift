@@ -15,6 +15,10 @@ struct AccessMiddleware: AsyncMiddleware {
         let usesBearer = request.usesBearerAuthentication
         try await Authenticator.authenticate(request, bearer: usesBearer)
         if !usesBearer, ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+            // A staff form sent just after the session ran out is kept, not lost (ParkedFormPages).
+            if request.staff == nil, case .action = access, let kept = try await ParkedFormPages.parkIfLapsed(request) {
+                return kept
+            }
             try await CSRF.verify(request)
         }
         if case .action(let action) = access {

@@ -10,16 +10,22 @@ enum CSRF {
 
     struct Failure: Error {}
 
-    static func verify(_ request: Request) async throws {
+    /// What the browser says about where the request comes from: nothing, or this site.
+    static func comesFromThisSite(_ request: Request) -> Bool {
         if let site = request.headers.first(name: "Sec-Fetch-Site"), site != "same-origin", site != "none" {
-            throw Failure()
+            return false
         }
         if let origin = request.headers.first(name: .origin) {
             guard let host = request.headers.first(name: .host), let url = URL(string: origin),
-                  let originHost = url.host else { throw Failure() }
+                  let originHost = url.host else { return false }
             let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
-            guard originAuthority == host || originHost == host else { throw Failure() }
+            return originAuthority == host || originHost == host
         }
+        return true
+    }
+
+    static func verify(_ request: Request) async throws {
+        guard comesFromThisSite(request) else { throw Failure() }
         // A document upload streams in; its token is in the multipart body, so gather it first (the
         // upload route's own limit, 11 MB, bounds it).
         if request.body.data == nil, request.headers.contentType?.type == "multipart" {

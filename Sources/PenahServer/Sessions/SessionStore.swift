@@ -57,6 +57,21 @@ struct SessionStore {
         return session
     }
 
+    /// A browser session that ran out (idle, or past its lifetime) within the last twelve hours and
+    /// was not signed out of, of an active member of staff: whose unsent form may be kept
+    /// (`ParkedFormPages`). Never a device's or a service's.
+    func findLapsed(token: String, now: Date = Date()) async throws -> AuthSession? {
+        guard !token.isEmpty, token.count <= 128 else { return nil }
+        guard let session = try await AuthSession.query(on: db).filter(\.$tokenHash == Self.hash(token))
+            .filter(\.$kindCode == AuthSession.Kind.web.rawValue).filter(\.$endedAt == nil)
+            .with(\.$user, { $0.with(\.$unit) }).first() else { return nil }
+        let user = session.user
+        let lapsed = session.expiresAt <= now || now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
+        guard lapsed, now.timeIntervalSince(session.lastSeenAt) < Self.absoluteTimeout, user.active, !user.isService,
+              user.role?.isDeviceRole != true else { return nil }
+        return session
+    }
+
     func end(_ session: AuthSession, now: Date = Date()) async throws {
         session.endedAt = now
         try await session.update(on: db)

@@ -17,6 +17,8 @@ struct SignInPages: RouteCollection {
         var username: String
         var errorKey: String?
         var retryAfter: Int?
+        /// Arrived here because a form was kept when the session ran out.
+        var kept = false
     }
 
     struct Submission: Content {
@@ -49,7 +51,9 @@ struct SignInPages: RouteCollection {
                 try await store.end(session)
             }
             let (_, token) = try await store.create(for: user, kind: .web)
-            let response = req.redirect(to: SitePath.staff.rawValue, redirectType: .normal)
+            // A form kept when the last session ran out is offered first.
+            let kept = try await ParkedForms(db: req.db, vault: req.vault).pending(userID: try user.requireID())
+            let response = req.redirect(to: kept.isEmpty ? SitePath.staff.rawValue : ParkedFormPages.path, redirectType: .normal)
             response.cookies[Authenticator.sessionCookie] = HTTPCookies.Value(
                 string: token, path: "/", isSecure: req.application.secureCookies, isHTTPOnly: true, sameSite: .strict)
             response.cookies[CSRF.preSessionCookie] = .cleared
@@ -85,7 +89,8 @@ struct SignInPages: RouteCollection {
         var page = PageFrame(req, titleKey: "auth.title", isPublic: false)
         let csrf = CSRF.token(for: req)
         page.csrfToken = csrf.token
-        let context = FormContext(page: page, username: String(username.prefix(64)), errorKey: errorKey, retryAfter: retryAfter)
+        let context = FormContext(page: page, username: String(username.prefix(64)), errorKey: errorKey, retryAfter: retryAfter,
+                                  kept: req.query[String.self, at: "kept"] == "1")
         let response = try await req.view.render("login", context).encodeResponse(status: status, for: req)
         if let cookie = csrf.cookie { response.cookies[CSRF.preSessionCookie] = cookie }
         return response

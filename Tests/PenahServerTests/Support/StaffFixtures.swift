@@ -58,6 +58,27 @@ extension Application {
     }
 }
 
+extension Application {
+    /// Loads the sign-in form and returns the pre-session cookie and its CSRF token.
+    func openSignInForm(headers: HTTPHeaders = [:]) async throws -> (cookie: String, csrf: String) {
+        let form = try await send(.GET, "/login", headers: headers)
+        #expect(form.status == .ok)
+        let html = form.body.string
+        let csrf = html.components(separatedBy: "name=\"csrf\" value=\"")[1].components(separatedBy: "\"")[0]
+        return (form.cookie("penah_pre") ?? "", csrf)
+    }
+
+    func signIn(_ staff: TestStaff, extraCookie: String = "") async throws -> TestingHTTPResponse {
+        let (pre, csrf) = try await openSignInForm()
+        var headers = formHeaders
+        headers.add(name: .cookie, value: "penah_pre=\(pre)\(extraCookie)")
+        headers.add(name: "Sec-Fetch-Site", value: "same-origin")
+        return try await send(.POST, "/login", headers: headers, body: formBody([
+            ("csrf", csrf), ("username", staff.username), ("password", staff.password), ("otp", staff.currentCode()),
+        ]))
+    }
+}
+
 /// A signed-in browser for form posts: the staff member, headers carrying the session cookie and a
 /// form content type, and the session's CSRF token.
 struct TestBrowser {
