@@ -3,16 +3,23 @@
 
 On SQLite and on PostgreSQL it proves:
   * kill -9 in the middle of a load loses no acknowledged ticket, and `verify-audit` passes after;
+  * the police-notice outbox survives a receiver that is down and a sender killed mid-delivery:
+    every notice ends `sent` and the receiver keeps each one once;
   * hall boards connecting and dropping at random while desks call never crash a debug server,
     and every board still connected hears every call;
+On SQLite it also proves:
+  * a full disk: writes answer 503 with Retry-After, /health says the database cannot write, and
+    writes succeed again once there is room, without a restart (a small tmpfs; needs root);
 On PostgreSQL it also proves:
   * two nodes x 20 desks: no ticket is called twice, and every board on both nodes hears every call,
     also across a PostgreSQL restart (the relay reconnects and catches up);
   * the database down: 503 with Retry-After and /health 503, then recovery without a restart.
 Each check prints its figures. Stdlib only. Usage: scripts/faults.py BINARY [POSTGRES_URL]
 """
-import base64, hashlib, hmac, json, os, random, signal, socket, struct, subprocess, sys, tempfile, threading, time
+import base64, hashlib, hmac, json, os, random, shutil, signal, socket, sqlite3, struct, subprocess, sys, tempfile
+import threading, time
 import urllib.error, urllib.parse, urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BIN = sys.argv[1]
 PG_URL = sys.argv[2] if len(sys.argv) > 2 else None
@@ -56,10 +63,10 @@ def totp(uri, step_offset=0):
 class Penah:
     """One server node, and the commands run against its data."""
 
-    def __init__(self, env, name):
+    def __init__(self, env, name, log_dir=None):
         self.env, self.name, self.port, self.process = env, name, free_port(), None
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(env["PENAH_DATA_DIR"], f"{name}.log"), "ab")
+        self.log = open(os.path.join(log_dir or env["PENAH_DATA_DIR"], f"{name}.log"), "ab")
 
     def command(self, *args, stdin=None):
         return subprocess.run([BIN, *args], env=self.env, input=stdin, capture_output=True, text=True, timeout=300)
@@ -166,9 +173,150 @@ def set_desks(env, count):
     if "DATABASE_URL" in env:
         subprocess.run(["psql", env["DATABASE_URL"], "-qc", f"UPDATE units SET desk_count = {count} WHERE code = 'BAKU-1'"], check=True)
     else:
-        import sqlite3
         with sqlite3.connect(os.path.join(env["PENAH_DATA_DIR"], "penah.sqlite")) as db:
             db.execute("UPDATE units SET desk_count = ? WHERE code = 'BAKU-1'", (count,))
+
+
+class Receiver:
+    """A police gateway on this machine: checks the signature, keeps each notice once by its
+    Idempotency-Key, and can hold its answer (a delivery in flight) or be down (not listening)."""
+
+    def __init__(self, port, secret):
+        self.port, self.secret, self.kept, self.posts, self.bad = port, secret.encode(), {}, 0, 0
+        self.hold, self.in_flight, self.server = 0.0, threading.Event(), None
+
+    def start(self):
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                expected = "sha256=" + hmac.new(receiver.secret, body, hashlib.sha256).hexdigest()
+                if not hmac.compare_digest(self.headers.get("X-Penah-Signature", ""), expected):
+                    receiver.bad += 1
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                receiver.posts += 1
+                key = self.headers.get("Idempotency-Key")
+                receiver.kept[key] = receiver.kept.get(key, 0) + 1
+                receiver.in_flight.set()
+                time.sleep(receiver.hold)
+                self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def outbox(env, label):
+    port, secret = free_port(), "fault suite gateway secret, 32 characters or more"
+    env = dict(env, PENAH_POLICE_GATEWAY_URL=f"http://127.0.0.1:{port}/notices", PENAH_POLICE_GATEWAY_SECRET=secret,
+               PENAH_NOTICE_CHANNELS="policeGateway", PENAH_NOTICE_RETRY_BASE_MS="200", PENAH_NOTICE_MAX_ATTEMPTS="100")
+    node = Penah(env, f"{label}-outbox")
+    node.start()
+    reception = staff_token(node, f"fault.outbox.r.{label}", "reception", "BAKU-1")
+    lawyer = staff_token(node, f"fault.outbox.l.{label}", "lawyer", "BAKU-1")
+    victim = {"firstName": "Gülnarə", "lastName": "Outbox", "birthDate": "1991-04-17", "sex": "female", "residence": "citizen",
+              "documentType": "idCard", "documentNumber": "AZE" + str(random.randint(10**7, 10**8 - 1)), "address": "Bakı",
+              "preferredLanguage": "az", "interpreterNeeded": False}
+    status, _, body = http("POST", node.url + "/api/v1/cases", reception, body={
+        "channel": "inPerson", "applicant": {"kind": "victim"}, "victim": victim,
+        "consent": {"services": True, "referral": True, "capturedAs": "signature"}})
+    case = json.loads(body)["id"]
+    http("POST", node.url + f"/api/v1/cases/{case}/assessments", lawyer, body={
+        "section": "legal", "violenceForms": ["physical"], "relationship": "spouse", "riskFactors": {}, "needs": ["safety"],
+        "notes": "fault suite", "incidentDate": "2026-11-20", "incidentDistrict": "Nəsimi", "childrenPresent": False})
+    notices = []
+    for _ in range(10):
+        status, _, body = http("POST", node.url + f"/api/v1/cases/{case}/law-enforcement-notices", lawyer, body={"urgency": "urgent"})
+        if status == 201:
+            notices.append(json.loads(body)["id"])
+    check(len(notices) == 10, f"[{label}] outbox: 10 notices queued ({len(notices)})")
+
+    def statuses():
+        return [json.loads(http("GET", node.url + f"/api/v1/law-enforcement-notices/{n}", lawyer)[2]).get("status") for n in notices]
+
+    # The receiver is down: nothing is lost, nothing fails for good, batch-mates do not block each other.
+    time.sleep(3)
+    down = statuses()
+    check(all(s == "queued" for s in down), f"[{label}] outbox, receiver down for 3 s: all 10 still queued ({sorted(set(down))})")
+    # The receiver comes up but holds each answer; the sender is killed while deliveries are in flight.
+    receiver = Receiver(port, secret)
+    receiver.hold = 2.0
+    receiver.start()
+    try:
+        in_flight = receiver.in_flight.wait(30)
+        node.kill()
+        receiver.hold = 0.0
+        node.start()
+        started, done = time.time(), []
+        while time.time() - started < 90:
+            done = statuses()
+            if all(s in ("sent", "acknowledged") for s in done):
+                break
+            time.sleep(1)
+        check(in_flight and all(s in ("sent", "acknowledged") for s in done),
+              f"[{label}] outbox after kill -9 mid-delivery: all sent in {time.time() - started:.0f} s ({sorted(set(done))})")
+        once = sorted(receiver.kept) == sorted(notices)
+        check(once and receiver.bad == 0, f"[{label}] outbox: the receiver kept each of the 10 notices once "
+              f"({len(receiver.kept)} kept from {receiver.posts} deliveries, {receiver.bad} badly signed)")
+    finally:
+        receiver.stop()
+        node.stop()
+
+
+def disk_full(base):
+    """SQLite on a 16 MB tmpfs: fill it, then free it."""
+    mount = tempfile.mkdtemp(prefix="penah-faults-disk-")
+    logs = tempfile.mkdtemp(prefix="penah-faults-disk-logs-")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount], capture_output=True, text=True)
+    check(mounted.returncode == 0, f"[sqlite] full disk: a 16 MB tmpfs for the data directory ({mounted.stderr.strip() or 'mounted'})")
+    if mounted.returncode != 0:
+        return
+    env = dict(base, PENAH_DATA_DIR=mount)
+    node = Penah(env, "sqlite-disk", log_dir=logs)
+    try:
+        subprocess.run([BIN, "seed-demo"], env=env, capture_output=True, check=True)
+        node.start()
+        token = staff_token(node, "fault.disk", "reception", "BAKU-1")
+        filler = os.path.join(mount, "filler")
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        answers = [http("POST", node.url + "/api/v1/units/BAKU-1/tickets", token, body={}) for _ in range(5)]
+        codes = sorted({a[0] for a in answers})
+        retry = all(a[1].get("Retry-After") for a in answers if a[0] == 503)
+        health = http("GET", node.url + "/health")[0]
+        check(codes == [503] and retry, f"[sqlite] full disk: writes answer {codes}, Retry-After {'on each' if retry else 'missing'}")
+        check(health == 503, f"[sqlite] full disk: /health answers {health}")
+        check(node.alive(), "[sqlite] full disk: the server is up")
+        os.remove(filler)
+        recovered = None
+        for i in range(20):
+            if http("POST", node.url + "/api/v1/units/BAKU-1/tickets", token, body={})[0] == 201:
+                recovered = i * 0.5
+                break
+            time.sleep(0.5)
+        check(recovered is not None and http("GET", node.url + "/health")[0] == 200,
+              f"[sqlite] room again: writes succeed and /health is ok without a restart (after {recovered} s)")
+        log = open(os.path.join(logs, "sqlite-disk.log"), errors="replace").read()
+        check("sqlite-full" in log or "sqlite-ioError" in log, "[sqlite] full disk: the log names the database error code")
+    finally:
+        node.stop()
+        subprocess.run(["umount", mount])
+        shutil.rmtree(logs, ignore_errors=True)
 
 
 def kill_mid_load(env, label):
@@ -283,6 +431,8 @@ def main():
     set_desks(sqlite_env, 20)
     kill_mid_load(sqlite_env, "sqlite")
     boards_drop(sqlite_env, "sqlite")
+    outbox(sqlite_env, "sqlite")
+    disk_full(base)
     if PG_URL:
         database = "penah_faults_" + str(os.getpid())
         admin = urllib.parse.urlparse(PG_URL)
@@ -295,6 +445,7 @@ def main():
             set_desks(pg_env, 20)
             kill_mid_load(pg_env, "postgres")
             boards_drop(pg_env, "postgres")
+            outbox(pg_env, "postgres")
             a, b, token = two_nodes(pg_env)
             try:
                 database_down(a, token)
