@@ -105,7 +105,7 @@ extension CaseDetail {
             consent: Consent(services: record.consentServices, referral: record.consentReferral, capturedAs: record.consentCapturedAs,
                              witnessedBy: identity.consentWitness),
             documents: documents.map { Document(id: $0.id!, kind: $0.kindCode, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
-            actOutstanding: !documents.contains { $0.kind?.confirmsViolence == true },
+            actOutstanding: !CaseSteps.hasConfirmingAct(documents.compactMap(\.kind)),
             assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? CaseInterview.screenedLevel(sections).rawValue : nil,
             decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, placement: placementRequest, now: now),
             duplicates: duplicates, placement: placement)

@@ -81,12 +81,6 @@ struct CaseDocuments {
     private func fileURL(_ id: UUID) -> URL {
         directory.appendingPathComponent(id.uuidString.lowercased() + ".sealed")
     }
-
-    /// An act confirming the violence is on file (the placement request needs one, or an override).
-    static func hasConfirmingAct(caseID: UUID, on db: any Database) async throws -> Bool {
-        let kinds = DocumentKind.allCases.filter(\.confirmsViolence).map(\.rawValue)
-        return try await CaseDocument.query(on: db).filter(\.$caseID == caseID).filter(\.$kindCode ~~ kinds).count() > 0
-    }
 }
 
 extension Request {

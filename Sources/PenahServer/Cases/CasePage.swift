@@ -92,6 +92,9 @@ struct CasePage {
         let staff = try req.requireStaff()
         let detail = try await CaseDetail.load(caseID: caseID ?? req.parameters.get("caseID", as: UUID.self), staff: staff, actor: req.auditActor,
                                                on: req.db, vault: req.vault, standards: req.application.settings.standards)
+        // What may happen next is the domain's answer, the same one the services give.
+        guard let record = try await CaseRecord.find(detail.id, on: req.db) else { throw Abort(.notFound) }
+        let facts = try await CaseFacts.load(record, on: req.db)
         let v = detail.victim
         let yes = "case.page.yes", no = "case.page.no"
         var identity: [Row] = [Row(labelKey: "case.form.lastName", text: v.lastName), Row(labelKey: "case.form.firstName", text: v.firstName)]
@@ -141,16 +144,14 @@ struct CasePage {
             answerChannels: Choice.of(AnswerChannel.self, selected: [staff.role == .callCentre ? "callCentre" : "inPerson"]),
             languages: Language.allCases.map { Choice(value: $0.rawValue, labelKey: "lang.name.\($0.rawValue)", selected: $0.rawValue == (v.preferredLanguage ?? "az")) },
             problems: CaseFormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form."]),
-            police: try await policeSection(detail, staff: staff, db: req.db),
-            placement: placementSection(detail, staff: staff, language: req.language)))
+            police: try await policeSection(detail, facts: facts, staff: staff, db: req.db),
+            placement: placementSection(detail, facts: facts, staff: staff, language: req.language)))
     }
 
-    static func placementSection(_ detail: CaseDetail, staff: StaffContext, language: Language) -> PlacementSection? {
+    static func placementSection(_ detail: CaseDetail, facts: CaseFacts, staff: StaffContext, language: Language) -> PlacementSection? {
         guard AccessPolicy.allows(staff.role, .requestPlacement) || detail.placement != nil else { return nil }
         let p = detail.placement
-        let open = p.flatMap { PlacementStatus(rawValue: $0.status) }?.isOpen == true
         let decision = detail.decision
-        let eligibleForRequest = decision?.inEffect == true && decision?.needsRehabilitation == true && detail.consent.referral
         let services = p.map { $0.servicesGiven.map { Catalogue.shared.text("code.service.\($0)", language) }.joined(separator: ", ") }
         return PlacementSection(
             id: p?.id, statusKey: p.map { "code.placementStatus.\($0.status)" }, submitted: p.map { BakuFormat.dateTime($0.submittedAt) },
@@ -160,21 +161,20 @@ struct CasePage {
             outcomeKey: p?.dischargeReason.map { "code.dischargeReason.\($0)" }, services: services?.nilIfEmpty,
             thread: (p?.thread ?? []).map { PlacementSection.Line(sideKey: "placement.side.\($0.side)", text: $0.text, at: BakuFormat.dateTime($0.at)) },
             awaitsAnswer: p?.status == PlacementStatus.question.rawValue && AccessPolicy.allows(staff.role, .requestPlacement),
-            canRequest: AccessPolicy.allows(staff.role, .requestPlacement) && eligibleForRequest && !open,
-            actOutstanding: detail.actOutstanding && !(p?.emergencyOverride ?? false),
-            canOverride: AccessPolicy.allows(staff.role, .overridePlacementAct) && detail.actOutstanding,
+            canRequest: AccessPolicy.allows(staff.role, .requestPlacement) && CaseSteps.mayRequestPlacement(facts),
+            actOutstanding: !CaseSteps.hasConfirmingAct(facts) && !facts.actOverridden && !(p?.emergencyOverride ?? false),
+            canOverride: AccessPolicy.allows(staff.role, .overridePlacementAct) && CaseSteps.mayOverrideAct(facts),
             urgencies: Choice.of(NoticeUrgency.self, selected: [decision?.riskLevel == "high" ? "urgent" : "routine"]),
             access: Choice.of(Accessibility.self, selected: []))
     }
 
-    static func policeSection(_ detail: CaseDetail, staff: StaffContext, db: any Database) async throws -> PoliceSection? {
+    static func policeSection(_ detail: CaseDetail, facts: CaseFacts, staff: StaffContext, db: any Database) async throws -> PoliceSection? {
         guard AccessPolicy.allows(staff.role, .readNotice) else { return nil }
         let notices = try await NoticeRecord.query(on: db).filter(\.$caseID == detail.id).sort(\.$createdAt).all()
-        let legalWritten = detail.assessments?.contains { $0.section == AssessmentSection.legal.rawValue } == true
-        let canInform = AccessPolicy.allows(staff.role, .informPolice) && detail.eligible && detail.status != CaseStatus.refused.rawValue
-        return PoliceSection(notices: try await NoticeLine.lines(notices, on: db), canInform: canInform && legalWritten,
+        let mayInform = AccessPolicy.allows(staff.role, .informPolice)
+        return PoliceSection(notices: try await NoticeLine.lines(notices, on: db), canInform: mayInform && CaseSteps.mayInformPolice(facts),
                              canRetry: AccessPolicy.allows(staff.role, .retryNotice),
-                             protocolOnFile: canInform && detail.documents.contains { $0.kind == DocumentKind.policeProtocol.rawValue },
+                             protocolOnFile: mayInform && CaseSteps.mayRecordPoliceAlreadyKnow(facts),
                              urgencies: Choice.of(NoticeUrgency.self, selected: [detail.decision?.riskLevel == "high" ? "urgent" : "routine"]),
                              prosecutions: Choice.of(ProsecutionPosition.self, selected: ["undecided"]))
     }

@@ -18,7 +18,7 @@ struct NoticeService {
 
     func create(_ input: CreateInput, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> NoticeRecord {
         let (record, _) = try await CaseScope.find(caseID, for: staff, .informPolice, on: db)
-        guard record.eligible, record.status != .refused else { throw Abort(.conflict) }
+        guard CaseSteps.mayInformPolice(try await CaseFacts.load(record, on: db)) else { throw Abort(.conflict) }
         let detail = try await CaseDetail.load(caseID: record.id, staff: staff, actor: actor, on: db, vault: vault, standards: settings.standards)
         // The incident facts come from the lawyer's section; without it there is nothing to tell.
         guard let legal = detail.assessments?.first(where: { $0.section == AssessmentSection.legal.rawValue }) else { throw Abort(.conflict) }
@@ -81,8 +81,7 @@ struct NoticeService {
         guard !trimmed.isEmpty else { throw ValidationProblems([.init(field: "reference", code: "required")]) }
         guard trimmed.count <= 100 else { throw ValidationProblems([.init(field: "reference", code: "tooLong")]) }
         let caseID = try record.requireID()
-        guard try await CaseDocument.query(on: db).filter(\.$caseID == caseID).filter(\.$kindCode == DocumentKind.policeProtocol.rawValue).count() > 0
-        else { throw Abort(.conflict) }
+        guard CaseSteps.mayRecordPoliceAlreadyKnow(try await CaseFacts.load(record, on: db)) else { throw Abort(.conflict) }
         let notice = NoticeRecord()
         notice.id = UUID()
         notice.caseID = caseID

@@ -39,14 +39,11 @@ struct PlacementService {
         let problems = input.problems()
         guard problems.isEmpty else { throw ValidationProblems(problems) }
         let id = try record.requireID()
-        // A signed decision that she needs rehabilitation, her consent to the referral, and the act
-        // confirming the violence (or a supervisor's recorded override).
-        guard let decision = try await CaseDecision.query(on: db).filter(\.$caseID == id).first(), decision.isSigned,
-              decision.needsRehabilitation, record.consentReferral, record.status == .decided else { throw Abort(.conflict) }
-        let documents = try await CaseDocument.query(on: db).filter(\.$caseID == id).all()
-        let hasAct = documents.contains { $0.kind?.confirmsViolence == true }
-        let overridden = try await PlacementOverride.query(on: db).filter(\.$caseID == id).count() > 0
-        guard hasAct || overridden else { throw Abort(.conflict) }
+        // The same rule the case page offers the form by (CaseSteps), checked again under the lock below.
+        let facts = try await CaseFacts.load(record, on: db)
+        guard CaseSteps.mayRequestPlacement(facts), let decision = try await CaseDecision.query(on: db).filter(\.$caseID == id).first()
+        else { throw Abort(.conflict) }
+        let hasAct = CaseSteps.hasConfirmingAct(facts)
         let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == id).all()
         let needs = Need.allCases.filter { need in sections.contains { Need.list($0.needs).contains(need) } }
 
@@ -78,8 +75,7 @@ struct PlacementService {
             // One open request per case at a time: the case row's lock makes a second node wait
             // for this check, and the partial unique index is the backstop.
             try await RowLock.hold(CaseRecord.schema, id: id, on: db)
-            let open = try await PlacementRequest.query(on: db).filter(\.$caseID == id).all().filter { $0.status.isOpen }
-            guard open.isEmpty else { throw Abort(.conflict) }
+            guard CaseSteps.mayRequestPlacement(try await CaseFacts.load(record, on: db)) else { throw Abort(.conflict) }
             try await request.create(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "placement.submit", recordType: "case", recordID: id.uuidString)
         }
@@ -89,6 +85,7 @@ struct PlacementService {
     /// The supervisor records why she must be placed before the act is on file.
     func override(reason: String, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws {
         let (record, _) = try await CaseScope.find(caseID, for: staff, .overridePlacementAct, on: db)
+        guard CaseSteps.mayOverrideAct(try await CaseFacts.load(record, on: db)) else { throw Abort(.conflict) }
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ValidationProblems([.init(field: "reason", code: "required")]) }
         guard text.count <= 2_000 else { throw ValidationProblems([.init(field: "reason", code: "tooLong")]) }

@@ -358,6 +358,23 @@ struct NoticeTests {
         }
     }
 
+    @Test("'the police already know' follows the same rule as informing them: not for a case outside the service, and the page agrees")
+    func alreadyKnownOutsideTheService() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let lawyer = try await app.browser(.lawyer)
+            let api = try await app.caller(.lawyer)
+            // Residence "other": outside this service's card (field 10), referred elsewhere.
+            let outside = try await reception.register(sampleApplication(residence: "other"))
+            #expect(try await CaseDocumentTests.upload(reception, outside, kind: "policeProtocol", file: CaseDocumentTests.pdf).status == .created)
+            // The service used to take this while the page did not offer it.
+            #expect(try await api.send(.POST, "/api/v1/cases/\(outside)/police-reference", ["reference": "PR-1"]).status == .conflict)
+            #expect(try await NoticeRecord.query(on: app.db).count() == 0)
+            let page = try await app.send(.GET, "/cases/\(outside)?lang=en", headers: lawyer.headers)
+            #expect(!page.body.string.contains("/cases/\(outside)/police-reference"))
+        }
+    }
+
     @Test("bad input and wrong state: 422, 409, 404, nothing written")
     func badInput() async throws {
         try await withPenah { app in

@@ -1,0 +1,19 @@
+import Fluent
+import PenahDomain
+
+extension CaseFacts {
+    /// The facts `CaseSteps` decides on, read from the case's rows. The case page and the services
+    /// (placement, notices, override) read them the same way, so they cannot disagree.
+    static func load(_ record: CaseRecord, on db: any Database) async throws -> CaseFacts {
+        let id = try record.requireID()
+        let decision = try await CaseDecision.query(on: db).filter(\.$caseID == id).first()
+        let kinds = try await CaseDocument.query(on: db).filter(\.$caseID == id).all().compactMap(\.kind)
+        let overridden = try await PlacementOverride.query(on: db).filter(\.$caseID == id).count() > 0
+        let open = try await PlacementRequest.query(on: db).filter(\.$caseID == id).all().contains { $0.status.isOpen }
+        let legal = try await CaseAssessment.query(on: db).filter(\.$caseID == id)
+            .filter(\.$sectionCode == AssessmentSection.legal.rawValue).count() > 0
+        return CaseFacts(status: record.status, eligible: record.eligible, decisionInEffect: decision?.isSigned == true,
+                         needsRehabilitation: decision?.needsRehabilitation == true, consentReferral: record.consentReferral,
+                         documentKinds: kinds, actOverridden: overridden, placementOpen: open, legalSectionWritten: legal)
+    }
+}
