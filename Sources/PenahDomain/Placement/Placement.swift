@@ -84,3 +84,9 @@ public enum AdmissionCode {
     public static func generate() -> String { Pseudonym.generate() }
     public static func normalise(_ text: String) -> String? { Pseudonym.normalise(text) }
 }
+
+/// Who may know where a shelter is. The administrator keeps the registry (names, places,
+/// accreditation) but never learns an address: a leaked admin account must not lead anyone to her.
+public enum ShelterRules {
+    public static func seesLocation(_ role: Role) -> Bool { role == .sxaOfficer || role == .shelterStaff }
+}

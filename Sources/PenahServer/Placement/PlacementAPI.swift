@@ -31,13 +31,13 @@ struct PlacementAPI: RouteCollection {
     struct Shelter: Content {
         let id: UUID; let unitCode: String; let name: String; let capacity: Int; let occupied: Int; let held: Int; let free: Int
         let operatorCode: String; let accreditedFrom: String?; let accreditedTo: String?; let intake: ShelterIntake
-        /// Only for SXA and the shelter's own staff.
+        /// Only for SXA and the shelter's own staff (`ShelterRules.seesLocation`, applied by the registry).
         let location: String?
 
-        init(_ e: ShelterRegistry.Entry, showLocation: Bool) {
+        init(_ e: ShelterRegistry.Entry) {
             id = e.id; unitCode = e.unitCode; name = e.name; capacity = e.capacity; occupied = e.occupied; held = e.held; free = e.free
             operatorCode = e.operatorCode; accreditedFrom = e.accreditedFrom; accreditedTo = e.accreditedTo; intake = e.intake
-            location = showLocation ? e.location : nil
+            location = e.location
         }
     }
     struct Shelters: Content { let items: [Shelter] }
@@ -46,19 +46,14 @@ struct PlacementAPI: RouteCollection {
         let staff = try req.requireStaff()
         // Expired holds give their places back before anyone counts them.
         try await HoldExpiry(db: req.db).sweep()
-        return Shelters(items: try await ShelterRegistry(db: req.db).list(for: staff).map { Shelter($0, showLocation: staff.role != .admin) })
+        return Shelters(items: try await ShelterRegistry(db: req.db).list(for: staff).map(Shelter.init))
     }
 
     @Sendable func updateShelter(_ req: Request) async throws -> Shelter {
         let staff = try req.requireStaff()
-        var input = try req.decodeJSON(ShelterRegistry.ProfileInput.self)
-        let registry = ShelterRegistry(db: req.db)
-        if staff.role == .admin {
-            // The admin keeps the registry but never learns where a shelter is.
-            input.location = try await registry.find(req.parameters.get("shelterID", as: UUID.self), for: staff, .manageShelters).1.location
-        }
-        let entry = try await registry.update(input, shelterID: req.parameters.get("shelterID", as: UUID.self), staff: staff, actor: req.auditActor)
-        return Shelter(entry, showLocation: staff.role != .admin)
+        let input = try req.decodeJSON(ShelterRegistry.ProfileInput.self)
+        let entry = try await ShelterRegistry(db: req.db).update(input, shelterID: req.parameters.get("shelterID", as: UUID.self), staff: staff, actor: req.auditActor)
+        return Shelter(entry)
     }
 
     struct Submitted: Content { let id: UUID; let pseudonym: String; let status: String; let dueAt: Date }

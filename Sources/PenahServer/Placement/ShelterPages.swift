@@ -29,7 +29,7 @@ struct ShelterPages: RouteCollection {
     @Sendable func registry(_ req: Request) async throws -> View {
         let staff = try req.requireStaff()
         try await HoldExpiry(db: req.db).sweep()
-        let rows = try await ShelterRegistry(db: req.db).list(for: staff).map { Row(PlacementAPI.Shelter($0, showLocation: staff.role != .admin)) }
+        let rows = try await ShelterRegistry(db: req.db).list(for: staff).map { Row(PlacementAPI.Shelter($0)) }
         return try await req.view.render("shelters", RegistryContext(page: req.staffFrame(titleKey: "shelter.registry.heading"), rows: rows,
                                                                      canEdit: AccessPolicy.allows(staff.role, .manageShelters)))
     }
@@ -45,11 +45,11 @@ struct ShelterPages: RouteCollection {
         let staff = try req.requireStaff()
         let registry = ShelterRegistry(db: req.db)
         let (unit, _) = try await registry.find(req.parameters.get("shelterID", as: UUID.self), for: staff, .manageShelters)
-        let shelter = PlacementAPI.Shelter(try await registry.entry(unit), showLocation: staff.role != .admin)
+        let shelter = PlacementAPI.Shelter(try await registry.entry(unit, for: staff))
         return try await req.view.render("shelter-edit", EditContext(
             page: req.staffFrame(titleKey: "shelter.edit.heading"), shelter: shelter,
             operators: Choice.of(ShelterOperator.self, selected: [shelter.operatorCode]), access: Choice.of(Accessibility.self, selected: shelter.intake.accessible.map(\.rawValue)),
-            languages: shelter.intake.languages.joined(separator: ", "), showLocation: staff.role != .admin,
+            languages: shelter.intake.languages.joined(separator: ", "), showLocation: ShelterRules.seesLocation(staff.role),
             problems: CaseFormProblems.lines(problems, labelPrefixes: ["shelter.form."])))
     }
 
@@ -70,7 +70,7 @@ struct ShelterPages: RouteCollection {
             guard let op = ShelterOperator(rawValue: req.formValue("operator", limit: 10) ?? "") else { throw ValidationProblems([.init(field: "operator", code: "invalidValue")]) }
             guard problems.isEmpty else { throw ValidationProblems(problems) }
             let registry = ShelterRegistry(db: req.db)
-            let location = staff.role == .admin ? try await registry.find(id, for: staff, .manageShelters).1.location : (req.formValue("location", limit: 301) ?? "")
+            let location = req.formValue("location", limit: 301)
             _ = try await registry.update(.init(operatorCode: op, accreditedFrom: req.formValue("accreditedFrom", limit: 20)?.nilIfEmpty,
                                                 accreditedTo: req.formValue("accreditedTo", limit: 20)?.nilIfEmpty, intake: intake, location: location),
                                           shelterID: id, staff: staff, actor: req.auditActor)

@@ -5,7 +5,9 @@ import SQLKit
 import Vapor
 
 /// The shelter registry (admin and SXA) and the live counts. A shelter is a unit of kind `shelter`
-/// (name and places on the unit); its profile holds the rest and is created on first use.
+/// (name and places on the unit); its profile holds the rest and is created on first use. Every
+/// entry it gives out, and every update it takes, follows `ShelterRules.seesLocation`: the
+/// location is nil for a role that may not see it, and such a role's update leaves it as it is.
 struct ShelterRegistry {
     let db: any Database
 
@@ -21,7 +23,7 @@ struct ShelterRegistry {
         let accreditedFrom: String?
         let accreditedTo: String?
         let intake: ShelterIntake
-        let location: String
+        let location: String?
     }
 
     /// Every shelter the caller may see: all for SXA and admin, their own for shelter staff.
@@ -29,7 +31,7 @@ struct ShelterRegistry {
         let scope = try await CaseScope.resolve(staff, .readShelters, on: db)
         let units = try await Unit.query(on: db).filter(\.$kindCode == UnitKind.shelter.rawValue).sort(\.$code).all()
         var entries: [Entry] = []
-        for unit in units where scope.covers(unitID: unit.id!) { entries.append(try await entry(unit)) }
+        for unit in units where scope.covers(unitID: unit.id!) { entries.append(try await entry(unit, for: staff)) }
         return entries
     }
 
@@ -39,12 +41,13 @@ struct ShelterRegistry {
         return (unit, try await profile(of: unit))
     }
 
-    func entry(_ unit: Unit) async throws -> Entry {
+    /// Without a member of staff (counts, matching) the location is left out: fail closed.
+    func entry(_ unit: Unit, for staff: StaffContext? = nil) async throws -> Entry {
         let p = try await profile(of: unit)
         let capacity = unit.capacity ?? 0
         return Entry(id: unit.id!, unitCode: unit.code, name: unit.name, capacity: capacity, occupied: p.occupied, held: p.held,
                      free: max(0, capacity - p.occupied - p.held), operatorCode: p.operatorCode, accreditedFrom: p.accreditedFrom,
-                     accreditedTo: p.accreditedTo, intake: p.intakeRules, location: p.location)
+                     accreditedTo: p.accreditedTo, intake: p.intakeRules, location: staff.map { ShelterRules.seesLocation($0.role) } == true ? p.location : nil)
     }
 
     /// The profile, created empty the first time a shelter is looked at.
@@ -63,7 +66,8 @@ struct ShelterRegistry {
         var accreditedFrom: String?
         var accreditedTo: String?
         var intake: ShelterIntake
-        var location: String
+        /// Ignored from a role that may not see it.
+        var location: String?
     }
 
     func update(_ input: ProfileInput, shelterID: UUID?, staff: StaffContext, actor: AuditActor) async throws -> Entry {
@@ -72,7 +76,8 @@ struct ShelterRegistry {
         for (field, value) in [("accreditedFrom", input.accreditedFrom), ("accreditedTo", input.accreditedTo)] {
             if let value, !value.isEmpty, RegistrationRules.parseBirthDate(value) == nil { problems.append(.init(field: field, code: "invalidDate")) }
         }
-        if input.location.count > 300 { problems.append(.init(field: "location", code: "tooLong")) }
+        let location = ShelterRules.seesLocation(staff.role) ? (input.location ?? "") : profile.location
+        if location.count > 300 { problems.append(.init(field: "location", code: "tooLong")) }
         if input.intake.district.count > 60 { problems.append(.init(field: "district", code: "tooLong")) }
         if let age = input.intake.boysMaxAge, !(0...17).contains(age) { problems.append(.init(field: "boysMaxAge", code: "outOfRange")) }
         if input.intake.languages.count > 10 || input.intake.languages.contains(where: { $0.count > 8 }) { problems.append(.init(field: "languages", code: "invalidValue")) }
@@ -81,12 +86,12 @@ struct ShelterRegistry {
         profile.accreditedFrom = input.accreditedFrom.flatMap { RegistrationRules.parseBirthDate($0) }.map(BakuFormat.dayKey)
         profile.accreditedTo = input.accreditedTo.flatMap { RegistrationRules.parseBirthDate($0) }.map(BakuFormat.dayKey)
         profile.intake = String(decoding: try JSONEncoder().encode(input.intake), as: UTF8.self)
-        profile.location = input.location.trimmingCharacters(in: .whitespacesAndNewlines)
+        profile.location = location.trimmingCharacters(in: .whitespacesAndNewlines)
         try await db.writeTransaction { db in
             try await profile.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "shelter.update", recordType: "unit", recordID: unit.id?.uuidString)
         }
-        return try await entry(unit)
+        return try await entry(unit, for: staff)
     }
 }
 

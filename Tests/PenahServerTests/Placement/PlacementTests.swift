@@ -207,3 +207,26 @@ struct PlacementTests {
         }
     }
 }
+
+@Suite("A shelter's location (ShelterRules.seesLocation)")
+struct ShelterLocationTests {
+    @Test("only SXA and shelter staff see where a shelter is; the admin's API update keeps what it cannot see")
+    func location() async throws {
+        #expect(Role.allCases.filter(ShelterRules.seesLocation) == [.sxaOfficer, .shelterStaff])
+        try await withPenah { app in
+            let sxa = try await app.caller(.sxaOfficer)
+            let admin = try await app.caller(.admin)
+            let shelter = try await app.shelterID()
+            let profile: [String: Any] = ["operatorCode": "sxa", "intake": ["takesWomen": true, "takesChildren": true, "accessible": [],
+                                                                            "languages": ["az"], "district": "Xətai"], "location": "Gizli ünvan 7"]
+            #expect(try await sxa.send(.POST, "/api/v1/shelters/\(shelter)", profile).status == .ok)
+            var moved = profile
+            moved["location"] = "Başqa yer"
+            let changed = try await admin.send(.POST, "/api/v1/shelters/\(shelter)", moved)
+            #expect(changed.status == .ok && !changed.text.contains("Gizli") && !changed.text.contains("Başqa"), "\(changed.text)")
+            #expect(!(try await admin.send(.GET, "/api/v1/shelters").text.contains("Gizli")))
+            #expect(try await sxa.send(.GET, "/api/v1/shelters").text.contains("Gizli ünvan 7"))
+            #expect(try await ShelterProfile.query(on: app.db).filter(\.$unitID == shelter).first()?.location == "Gizli ünvan 7")
+        }
+    }
+}
