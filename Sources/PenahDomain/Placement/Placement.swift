@@ -11,6 +11,15 @@ public enum PlacementStatus: String, CaseCode {
     /// SXA may decide now.
     public var isDecidable: Bool { [.submitted, .question, .waiting, .holdExpired].contains(self) }
     public var isOpen: Bool { self != .admitted && self != .refused }
+
+    /// A held place is gone at its expiry time, to the second, whether or not the job that
+    /// records it has run yet.
+    public static func holdHasExpired(_ expiresAt: Date?, now: Date) -> Bool { (expiresAt ?? .distantPast) <= now }
+
+    /// The status as it stands at `now`: what pages show and the shelter door goes by.
+    public static func current(stored: PlacementStatus, holdExpiresAt: Date?, now: Date) -> PlacementStatus {
+        stored == .approved && holdHasExpired(holdExpiresAt, now: now) ? .holdExpired : stored
+    }
 }
 
 /// The band instead of a birth date: enough to match a shelter, too coarse to identify.

@@ -117,36 +117,15 @@ struct AuditCheckpointCommand: AsyncCommand {
 }
 
 /// In `serve`: a checkpoint of every chain each hour, to the log and the checkpoint file.
-final class AuditCheckpointJob: LifecycleHandler, Sendable {
-    static let interval: Duration = .seconds(3600)
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    func didBootAsync(_ application: Application) async throws {
-        guard Startup.command(application) == "serve" else { return }
-        let db = application.db, file = AuditCheckpoints.defaultFile(application.settings), logger = application.logger
-        task.withLockedValue { current in
-            current = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: Self.interval)
-                    if Task.isCancelled { return }
-                    do {
-                        let checkpoints = try await AuditCheckpoints.take(on: db)
-                        try AuditCheckpoints.append(checkpoints, to: file)
-                        for checkpoint in checkpoints {
-                            logger.notice("audit checkpoint", metadata: ["chain": .string(checkpoint.chain), "seq": .stringConvertible(checkpoint.seq),
-                                                                         "hash": .string(checkpoint.hash), "signature": .string(checkpoint.signature)])
-                        }
-                    } catch {
-                        logger.warning("audit checkpoint failed", metadata: ["fault": .string(DatabaseFault.code(error) ?? "\(type(of: error))")])
-                    }
-                }
+enum AuditCheckpointJob {
+    static func make() -> PeriodicJob {
+        PeriodicJob("audit checkpoint", every: .seconds(3600)) { app in
+            let checkpoints = try await AuditCheckpoints.take(on: app.db)
+            try AuditCheckpoints.append(checkpoints, to: AuditCheckpoints.defaultFile(app.settings))
+            for checkpoint in checkpoints {
+                app.logger.notice("audit checkpoint", metadata: ["chain": .string(checkpoint.chain), "seq": .stringConvertible(checkpoint.seq),
+                                                                 "hash": .string(checkpoint.hash), "signature": .string(checkpoint.signature)])
             }
         }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        let running = task.withLockedValue { current in defer { current = nil }; return current }
-        running?.cancel()
-        await running?.value
     }
 }

@@ -15,6 +15,7 @@ enum PenahCommands {
         app.asyncCommands.use(KeysCommand(), as: "keys")
         app.asyncCommands.use(SandboxCommand(), as: "sandbox")
         app.lifecycle.use(WelcomeOnServe())
-        app.lifecycle.use(AuditCheckpointJob())
+        app.lifecycle.use(AuditCheckpointJob.make())
+        app.lifecycle.use(HoldExpiry.job())
     }
 }

@@ -28,15 +28,16 @@ struct PlacementOnCase: Content {
         try await PlacementRequest.query(on: db).filter(\.$caseID == caseID).sort(\.$submittedAt, .descending).first()
     }
 
-    static func load(_ request: PlacementRequest, staff: StaffContext, vault: IdentityVault, on db: any Database) async throws -> PlacementOnCase {
-        let showsCode = AccessPolicy.allows(staff.role, .requestPlacement) && request.status == .approved
+    static func load(_ request: PlacementRequest, staff: StaffContext, vault: IdentityVault, on db: any Database, now: Date = Date()) async throws -> PlacementOnCase {
+        let status = PlacementStatus.current(stored: request.status, holdExpiresAt: request.holdExpiresAt, now: now)
+        let showsCode = AccessPolicy.allows(staff.role, .requestPlacement) && status == .approved
         let code = showsCode ? try await request.admissionCode.asyncMap { try await vault.openText($0, field: "placement.admissionCode") } : nil
         let refusal = try await request.refusal.asyncMap { try await vault.openText($0, field: "placement.refusal") }
         let stay = try await ShelterStay.query(on: db).filter(\.$requestID == request.id!).first()
         return PlacementOnCase(
-            id: request.id!, status: request.statusCode, urgency: request.urgency, submittedAt: request.submittedAt, dueAt: request.dueAt,
+            id: request.id!, status: status.rawValue, urgency: request.urgency, submittedAt: request.submittedAt, dueAt: request.dueAt,
             decidedAt: request.decidedAt, emergencyOverride: request.emergencyOverride, admissionCode: code,
-            holdExpiresAt: request.status == .approved ? request.holdExpiresAt : nil, refusal: refusal,
+            holdExpiresAt: status == .approved ? request.holdExpiresAt : nil, refusal: refusal,
             admittedAt: stay?.startedAt, plannedEnd: stay?.plannedEnd, dischargedAt: stay?.dischargedAt, dischargeReason: stay?.dischargeReason,
             servicesGiven: stay.map { Service.list($0.services).map(\.rawValue) } ?? [],
             thread: try await PlacementThread(db: db, vault: vault).lines(of: request.id!))

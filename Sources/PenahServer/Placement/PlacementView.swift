@@ -31,7 +31,7 @@ struct PlacementView: Content {
     let holdExpiresAt: Date?
 
     init(_ r: PlacementRequest, now: Date = Date()) {
-        id = r.id!; pseudonym = r.pseudonym; status = r.statusCode; sex = r.sexCode; ageBand = r.ageBand; children = r.childProfiles
+        id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now).rawValue; sex = r.sexCode; ageBand = r.ageBand; children = r.childProfiles
         places = r.places; needs = Need.list(r.needs).map(\.rawValue); riskLevel = r.riskLevel; language = r.language
         interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = Accessibility.list(r.accessibility).map(\.rawValue); urgency = r.urgency
         earliestAdmission = r.earliestAdmission; avoidRegions = r.avoidRegions.split(separator: ",").map(String.init)
@@ -57,7 +57,6 @@ struct SXAInbox {
     static let riskOrder = ["high": 0, "elevated": 1, "standard": 2]
 
     func list(status: PlacementStatus?, limit: Int = 50, now: Date = Date()) async throws -> [PlacementView] {
-        try await HoldExpiry(db: db).sweep(now: now)
         var query = PlacementRequest.query(on: db)
         if let status { query = query.filter(\.$statusCode == status.rawValue) }
         else { query = query.filter(\.$statusCode ~~ PlacementStatus.allCases.filter(\.isDecidable).map(\.rawValue)) }
@@ -69,7 +68,6 @@ struct SXAInbox {
     }
 
     func item(_ id: UUID?, now: Date = Date()) async throws -> Item {
-        try await HoldExpiry(db: db).sweep(now: now)
         guard let id, let request = try await PlacementRequest.find(id, on: db) else { throw Abort(.notFound) }
         let view = PlacementView(request, now: now)
         let registry = ShelterRegistry(db: db)

@@ -141,16 +141,30 @@ struct PlacementThread {
 }
 
 /// An approval not used in time frees its places; the request can be decided again.
+/// An approved place is held for the admission-code's validity; after that the place goes back.
+/// Done by one job in `serve` (every `interval`) and before each SXA decision (which counts free
+/// places). Reads do not write: until the job runs, pages show the hold as expired by its time
+/// (`PlacementStatus.shown`), and the shelter door checks the time itself.
 struct HoldExpiry {
     let db: any Database
 
+    static let interval: Duration = .seconds(30)
+
+    static func job() -> PeriodicJob {
+        PeriodicJob("hold expiry", every: interval) { app in try await HoldExpiry(db: app.db).sweep() }
+    }
+
     func sweep(now: Date = Date()) async throws {
         let expired = try await PlacementRequest.query(on: db).filter(\.$statusCode == PlacementStatus.approved.rawValue)
-            .filter(\.$holdExpiresAt < now).all()
+            .filter(\.$holdExpiresAt <= now).all()
         for request in expired {
             try await db.writeTransaction { db in
-                guard let current = try await PlacementRequest.find(request.id, on: db), current.status == .approved,
-                      let shelterID = current.shelterID, let expires = current.holdExpiresAt, expires < now else { return }
+                // The request's lock first, then the shelter's (the order a decision takes): on several
+                // nodes each runs this job, and only one may give the held places back.
+                try await RowLock.hold(PlacementRequest.schema, id: try request.requireID(), on: db)
+                guard let current = try await PlacementRequest.find(request.id, on: db), let shelterID = current.shelterID,
+                      PlacementStatus.current(stored: current.status, holdExpiresAt: current.holdExpiresAt, now: now) == .holdExpired,
+                      current.status == .approved else { return }
                 let (_, places) = try await ShelterPlaces.lock(shelterID, on: db)
                 places.held = max(0, places.held - current.places)
                 try await places.save(on: db)

@@ -23,7 +23,6 @@ struct ShelterDoor {
         let throttle = LoginThrottle(db: db), key = "door:\(staff.username)"
         // Counted before the code is looked at (see `LoginThrottle.admit`); a code that opens the door takes it back.
         if let wait = try await throttle.admit(username: key, address: address, now: now) { throw Abort(.tooManyRequests, headers: ["Retry-After": String(wait)]) }
-        try await HoldExpiry(db: db).sweep(now: now)
         let refused = { (reason: String) async throws -> Never in
             try await AuditLog.record(on: db, actor: actor, action: "placement.admission.refused.\(reason)", recordType: "unit", recordID: shelterUnitID.uuidString)
             // One answer for a mistyped, unknown, used, expired or another shelter's code.
@@ -32,7 +31,7 @@ struct ShelterDoor {
         guard let code = AdmissionCode.normalise(typed) else { try await refused("format") }
         let index = try await vault.blindIndex(code, field: "placement.admissionCode")
         guard let request = try await PlacementRequest.query(on: db).filter(\.$admissionIndex == index).first() else { try await refused("unknown") }
-        guard request.shelterID == shelterUnitID, request.status == .approved, (request.holdExpiresAt ?? .distantPast) > now else { try await refused("notValid") }
+        guard request.shelterID == shelterUnitID, PlacementStatus.current(stored: request.status, holdExpiresAt: request.holdExpiresAt, now: now) == .approved else { try await refused("notValid") }
         let stay = ShelterStay()
         stay.id = UUID()
         let days = settings.placement.stayDays

@@ -28,7 +28,6 @@ struct ShelterPages: RouteCollection {
 
     @Sendable func registry(_ req: Request) async throws -> View {
         let staff = try req.requireStaff()
-        try await HoldExpiry(db: req.db).sweep()
         let rows = try await ShelterRegistry(db: req.db).list(for: staff).map { Row(PlacementAPI.Shelter($0)) }
         return try await req.view.render("shelters", RegistryContext(page: req.staffFrame(titleKey: "shelter.registry.heading"), rows: rows,
                                                                      canEdit: AccessPolicy.allows(staff.role, .manageShelters)))

@@ -136,8 +136,25 @@ struct PlacementTests {
                 _ = try await ShelterDoor(db: app.db, vault: app.vault(), settings: app.settings)
                     .admit(code: secondCode, shelterID: shelterID, staff: staff, actor: .system("t"), address: "t", now: later)
             }
+            // The door went by the time alone; pages show the hold as expired before the job records it.
+            let stored = try #require(try await PlacementRequest.find(secondRequest, on: app.db))
+            #expect(stored.status == .approved && PlacementView(stored, now: later).status == "holdExpired")
+            #expect(try await ShelterProfile.query(on: app.db).filter(\.$unitID == shelterID).first()?.held == stored.places)
+            // The job (HoldExpiry.job in serve) records it and gives the places back — once, though every
+            // node runs it: a third hold, still valid, shows a place given back twice.
+            let third = try await app.decidedCase()
+            let thirdRequest = try await app.placementRequest(caseID: third)
+            _ = try await app.approve(thirdRequest, caseID: third)
+            let kept = try #require(try await PlacementRequest.find(thirdRequest, on: app.db))
+            kept.holdExpiresAt = later.addingTimeInterval(3_600)
+            try await kept.save(on: app.db)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { try await HoldExpiry(db: app.db).sweep(now: later) } }
+                try await group.waitForAll()
+            }
             #expect(try await PlacementRequest.find(secondRequest, on: app.db)?.status == .holdExpired)
-            #expect(try await ShelterProfile.query(on: app.db).filter(\.$unitID == shelterID).first()?.held == 0)
+            #expect(try await ShelterProfile.query(on: app.db).filter(\.$unitID == shelterID).first()?.held == kept.places)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "placement.holdExpired").count() == 1)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "placement.admission.refused.notValid").count() >= 1)
 
             // Guessing: after ten failures the door slows down (one instant, so the test does not race the clock).
