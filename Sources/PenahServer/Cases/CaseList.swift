@@ -40,7 +40,7 @@ struct CaseList {
             builder = builder.group(.or) { $0.filter(\.$registeredBy == staff.userID).filter(\.$lawyerID == staff.userID).filter(\.$psychologistID == staff.userID) }
         }
         if let status = query.status { builder = builder.filter(\.$statusCode == status.rawValue) }
-        if query.overdue { builder = overdueOnly(builder, now: now) }
+        if query.overdue { builder = clockMayRun(builder) }
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let ids = try await matches(text)
             // A search looks into identity: who searched is audited (never what was typed), and so
@@ -58,7 +58,8 @@ struct CaseList {
             builder = builder.group(.or) { $0.filter(\.$registeredMs < time).group(.and) { $0.filter(\.$registeredMs == time).filter(\.$id < id) } }
         }
         let limit = max(1, min(query.limit, 200))
-        let rows = try await builder.sort(\.$registeredMs, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        builder = builder.sort(\.$registeredMs, .descending).sort(\.$id, .descending)
+        let rows = query.overdue ? try await overdue(builder, wanted: limit + 1, now: now) : try await builder.limit(limit + 1).all()
         let page = Array(rows.prefix(limit))
         let units = try await Unit.query(on: db).filter(\.$id ~~ Array(Set(page.map { $0.$unit.id }))).all()
         let codes = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.code) })
@@ -67,10 +68,27 @@ struct CaseList {
             let clocks = CaseClocks.views(record, standards: standards, now: now)
             items.append(Item(id: record.id!, number: record.number, initials: try await CaseIdentity.open(record, vault: vault).initials,
                               status: record.statusCode, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
-                              overdue: clocks.contains { $0.overdue && $0.stoppedAt == nil }, clocks: clocks))
+                              overdue: Self.runningOverdue(clocks), clocks: clocks))
         }
         let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.id!) } : nil
         return Page(items: items, nextCursor: next)
+    }
+
+    /// A clock past its standard and still running: what the list marks and the overdue filter keeps.
+    static func runningOverdue(_ clocks: [CaseClocks.View]) -> Bool { clocks.contains { $0.overdue && $0.stoppedAt == nil } }
+
+    /// The first `wanted` candidates, in list order, whose clocks say they are overdue now. Read in
+    /// batches: the candidates are the open cases of one scope, never the whole history.
+    private func overdue(_ candidates: QueryBuilder<CaseRecord>, wanted: Int, now: Date) async throws -> [CaseRecord] {
+        let batch = 200
+        var found: [CaseRecord] = [], offset = 0
+        while found.count < wanted {
+            let rows = try await candidates.copy().offset(offset).limit(batch).all()
+            found += rows.filter { Self.runningOverdue(CaseClocks.views($0, standards: standards, now: now)) }
+            if rows.count < batch { break }
+            offset += batch
+        }
+        return Array(found.prefix(wanted))
     }
 
     /// Case ids matching the text under any of the contract's readings.
@@ -103,16 +121,11 @@ struct CaseList {
         return Set(try await CaseIndexEntry.query(on: db).filter(\.$field == field.rawValue).filter(\.$hash == hash).limit(1_000).all().map(\.caseID))
     }
 
-    /// Cases with a clock past its standard and still running (supervisors' overdue list).
-    private func overdueOnly(_ builder: QueryBuilder<CaseRecord>, now: Date) -> QueryBuilder<CaseRecord> {
-        let totalDue = now.addingTimeInterval(-Double(standards.totalMinutes * 60))
-        let frontDue = now.addingTimeInterval(-Double(standards.frontOfficeMinutes * 60))
-        let open = [CaseStatus.registered.rawValue, CaseStatus.assessing.rawValue]
-        return builder.group(.or) { or in
-            or.group(.and) { $0.filter(\.$concludedAt == nil).filter(\.$registeredAt < totalDue) }
-            or.group(.and) { $0.filter(\.$statusCode ~~ open).filter(\.$registeredAt < frontDue) }
-            or.group(.and) { $0.filter(\.$statusCode ~~ open).filter(\.$calledAt < frontDue) }
-        }
+    /// The cases in which a clock could still be running: a running clock has no stop, and every
+    /// clock stops at the decision or the conclusion. Whether one has run out is `CaseClock`'s
+    /// answer alone, asked of each candidate in `list` — no second copy of the standards in SQL.
+    private func clockMayRun(_ builder: QueryBuilder<CaseRecord>) -> QueryBuilder<CaseRecord> {
+        builder.group(.or) { $0.filter(\.$concludedAt == nil).filter(\.$decidedAt == nil) }
     }
 
     static func encodeCursor(_ id: UUID) -> String { id.uuidString.lowercased() }

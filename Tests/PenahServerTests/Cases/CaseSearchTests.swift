@@ -177,6 +177,43 @@ struct CaseSearchTests {
             #expect((overdue.object["items"] as? [[String: Any]])?.first?["overdue"] as? Bool == true)
         }
     }
+
+    @Test("the overdue filter keeps exactly the cases the clocks mark overdue, in every state a case can be in")
+    func overdueAgreesWithTheClocks() async throws {
+        try await withPenah(environment: ["PENAH_STANDARD_FRONT_OFFICE_MINUTES": "60", "PENAH_STANDARD_TOTAL_MINUTES": "1440"]) { app in
+            let reception = try await app.caller(.reception)
+            let hour: TimeInterval = 3_600
+            // (status, registered hours ago, decided hours ago, concluded hours ago)
+            let shapes: [(CaseStatus, Double, Double?, Double?)] = [
+                (.registered, 0, nil, nil), (.registered, 2, nil, nil), (.assessing, 30, nil, nil),
+                (.decided, 30, 29, nil), (.decided, 2, 1, nil), (.decided, 30, 29, 28),
+                (.refused, 2, nil, 1.5), (.refused, 0.5, nil, 0.2), (.refused, 30, nil, 29),
+            ]
+            for (index, shape) in shapes.enumerated() {
+                let id = try await reception.register(sampleApplication(fin: nil, phone: "+99450555\(String(format: "%04d", index))"))
+                let record = try #require(try await CaseRecord.find(id, on: app.db))
+                record.statusCode = shape.0.rawValue
+                record.calledAt = nil
+                record.registeredAt = Date().addingTimeInterval(-shape.1 * hour)
+                record.decidedAt = shape.2.map { Date().addingTimeInterval(-$0 * hour) }
+                record.concludedAt = shape.3.map { Date().addingTimeInterval(-$0 * hour) }
+                try await record.save(on: app.db)
+            }
+            let supervisor = try await app.caller(.supervisor)
+            let all = try #require(try await supervisor.send(.GET, "/api/v1/cases?limit=200").object["items"] as? [[String: Any]])
+            let marked = Set(all.filter { $0["overdue"] as? Bool == true }.compactMap { $0["number"] as? String })
+            #expect(marked.count == 3, "open for 2 h and for 30 h (front office), decided but not concluded after 30 h (total): \(marked)")
+            let filtered = try await supervisor.send(.GET, "/api/v1/cases?overdue=true&limit=2")
+            var seen = numbers(filtered)
+            var cursor = filtered.object["nextCursor"] as? String
+            while let next = cursor {
+                let page = try await supervisor.send(.GET, "/api/v1/cases?overdue=true&limit=2&cursor=\(next)")
+                seen += numbers(page)
+                cursor = page.object["nextCursor"] as? String
+            }
+            #expect(Set(seen) == marked && seen.count == marked.count)
+        }
+    }
 }
 
 typealias TestingHTTPResponseLike = TestingHTTPResponse
