@@ -124,7 +124,7 @@ enum AuditLog {
             VALUES \(rows[start..<min(start + 500, rows.count)].joined(separator: ", "))
             """
         }
-        if sql.dialect.name == "postgresql", inserts.count == 1 {
+        if DatabaseEngine(sql) == .postgres, inserts.count == 1 {
             // One round trip fewer: PostgreSQL runs a data-modifying WITH exactly once.
             return try await sql.raw("WITH inserted AS (\(inserts.removeFirst())) \(moveHeads)").run()
         }
@@ -136,7 +136,7 @@ enum AuditLog {
     /// transaction already excludes other writers). Locked in name order, so two nodes writing to
     /// the same chains cannot deadlock; a unit's first event creates its head.
     private static func lockHeads(_ chains: Set<String>, _ sql: any SQLDatabase) async throws -> [String: (seq: Int, hash: String)] {
-        let lock: SQLQueryString = sql.dialect.name == "sqlite" ? "" : "FOR UPDATE"
+        let lock: SQLQueryString = DatabaseEngine(sql) == .sqlite ? "" : "FOR UPDATE"
         func select(_ names: [String]) async throws -> [String: (seq: Int, hash: String)] {
             // Raw: SQLKit's select builder has no FOR UPDATE for a dialect-chosen lock. Values bound.
             let rows = try await sql.raw("""

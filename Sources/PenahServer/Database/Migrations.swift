@@ -24,5 +24,6 @@ enum PenahMigrations {
         OneOpenPlacementPerCase(),
         CreateCaseDocumentContents(),
         CreateParkedForms(),
+        CasesRegisteredMs(),
     ]
 }

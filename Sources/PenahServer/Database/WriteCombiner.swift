@@ -213,7 +213,7 @@ final class WriteCombiner: Sendable {
                                          _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let finished = NIOLockedValueBox(false)
         do {
-            guard database is any SQLiteDatabase else {
+            guard database.engine == .sqlite else {
                 return try await database.transaction { connection in
                     let value = try await body(connection)
                     finished.withLockedValue { $0 = true }

@@ -113,7 +113,7 @@ struct NoticeDelivery: Sendable {
             .filter(\.$channelCode ~~ channels)
             .filter(\.$statusCode == OutboxState.pending).filter(\.$nextAttemptMs <= nowMs)
             .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
-        if db is any SQLiteDatabase { return try await query.sort(\.$priority).sort(\.$createdMs).limit(count).all() }
+        if db.engine == .sqlite { return try await query.sort(\.$priority).sort(\.$createdMs).limit(count).all() }
         // Raw SQL because Fluent cannot say FOR UPDATE SKIP LOCKED; every value is bound.
         let rows = try await (db as! any SQLDatabase).raw("""
             SELECT id FROM outbox_messages

@@ -37,7 +37,7 @@ struct QueueRepository {
 
     /// The statement behind `claimNext`; a test explains it to check the plan.
     func claimStatement(unitID: UUID, day: String, calls: [Call]) -> SQLQueryString {
-        let sqlite = db is any SQLiteDatabase
+        let sqlite = db.engine == .sqlite
         let lock: SQLQueryString = sqlite ? "" : "FOR UPDATE SKIP LOCKED"
         // The picked rows are updated by their physical address (`ctid`, `rowid`), not their id. By
         // id, PostgreSQL with statistics from before today (which know of no waiting ticket) walked
@@ -80,7 +80,7 @@ struct QueueRepository {
     /// (unit, day, series, number) still refuses any duplicate, and the caller then tries again.
     func insertNumbered(_ tickets: [Ticket]) async throws {
         guard let first = tickets.first else { return }
-        if !(db is any SQLiteDatabase) {
+        if db.engine == .postgres {
             // Raw: an advisory lock is a function call. Its own statement, so the insert's snapshot,
             // taken after the lock, sees the other node's committed numbers.
             let series = "penah.tickets.\(first.$unit.id.uuidString).\(first.day).\(first.series)"
@@ -123,54 +123,5 @@ struct QueueRepository {
                 .append(.init(number: ticket.label, desk: desk, calledAtMs: BoardBroadcaster.Event.milliseconds(calledAt)))
         }
         return calls
-    }
-}
-
-/// The index "call next" walks: a unit's waiting tickets today in calling order (narrowed to
-/// waiting tickets only by `NarrowTicketCallingOrder`).
-struct CreateTicketCallingOrder: AsyncMigration {
-    var name: String { "012_CreateTicketCallingOrder" }
-
-    func prepare(on database: any Database) async throws {
-        // Raw SQL: SQLKit cannot declare an index on an expression. The same text runs on both databases.
-        try await (database as! any SQLDatabase).raw("""
-            CREATE INDEX tickets_next ON tickets (unit_id, day, status, (\(unsafeRaw: QueueRepository.rank)), issued_at, number)
-            """).run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("DROP INDEX tickets_next").run()
-    }
-}
-
-/// Narrows the calling order to waiting tickets (a partial index) and drops `tickets_waiting`,
-/// which the unique index on (unit, day, series, number) makes redundant.
-///
-/// Why: PostgreSQL estimates a table it has not yet analysed at one matching row, and then ranks
-/// any index on (unit, day) plus a sort as cheap as walking `tickets_next` in order. The queue
-/// benchmark caught it choosing the sort: every "call next" sorted the day's 7,000 waiting tickets,
-/// 3 to 7 ms a call. A partial index holds only waiting tickets and already implies the status
-/// condition, so it is the cheaper plan whatever the statistics say; it is also far smaller, since
-/// the day's called and finished tickets leave it.
-struct NarrowTicketCallingOrder: AsyncMigration {
-    var name: String { "013_NarrowTicketCallingOrder" }
-
-    func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        try await sql.drop(index: "tickets_waiting").run()
-        try await sql.drop(index: "tickets_next").run()
-        // Raw SQL: SQLKit cannot declare an index on an expression. `status = 'waiting'` is written
-        // exactly as in `claimNext`, so both databases see that the query matches the index.
-        try await sql.raw("""
-            CREATE INDEX tickets_next ON tickets (unit_id, day, (\(unsafeRaw: QueueRepository.rank)), issued_at, number)
-            WHERE status = 'waiting'
-            """).run()
-    }
-
-    func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        try await sql.drop(index: "tickets_next").run()
-        try await CreateTicketCallingOrder().prepare(on: database)
-        try await sql.create(index: "tickets_waiting").on(Ticket.schema).column("unit_id").column("day").column("status").run()
     }
 }
