@@ -57,8 +57,7 @@ struct BoardFeedTests {
     func serverSentEvents() async throws {
         try await withPenah { app in
             try await app.seedUnits()
-            let port = Int.random(in: 20_000...40_000)
-            try await app.server.start(address: .hostname("127.0.0.1", port: port))
+            let port = try await app.startServerOnFreePort()
             do {
                 let response = try await app.http.client.shared.execute(
                     HTTPClientRequest(url: "http://127.0.0.1:\(port)/board/BAKU-1/events"), timeout: .seconds(10))
@@ -95,8 +94,7 @@ struct BoardFeedTests {
             let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
             unit.deskCount = 10
             try await unit.update(on: app.db)
-            let port = Int.random(in: 20_000...40_000)
-            try await app.server.start(address: .hostname("127.0.0.1", port: port))
+            let port = try await app.startServerOnFreePort()
             defer { Task { await app.server.shutdown() } }
             let url = "http://127.0.0.1:\(port)/board/BAKU-1/events"
             // Fifty boards at once: more connections than the shared client keeps to one host.

@@ -58,34 +58,54 @@ struct VaultTests {
         }
     }
 
-    @Test("the database and the data dir hold no plaintext of a sealed value")
+    @Test("after registration, an interview and an upload, no table, row or file holds her name, FIN, phone, address, notes or document")
     func noPlaintextAtRest() async throws {
         try await withPenah { app in
-            let vault = app.vault()
-            try await app.sql.raw("CREATE TABLE vault_probe (v TEXT, idx TEXT)").run()
-            let sealed = try await vault.seal(name, field: "victim.name")
-            let index = try await vault.blindIndex(fin, field: "fin")
-            let sealedFIN = try await vault.seal(fin, field: "victim.fin")
-            try await app.sql.raw("INSERT INTO vault_probe (v, idx) VALUES (\(bind: sealed), \(bind: index)), (\(bind: sealedFIN), \(bind: index))").run()
-            let rows = try await app.sql.raw("SELECT v, idx FROM vault_probe").all()
-            for row in rows {
-                let text = try row.decode(column: "v", as: String.self) + (try row.decode(column: "idx", as: String.self))
-                #expect(!text.contains(fin) && !text.contains("Aygün"))
-            }
-            if case .sqlite = app.settings.database {
-                let dir = app.settings.dataDirectory
-                for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
-                    let data = try Data(contentsOf: dir.appendingPathComponent(file))
-                    #expect(data.range(of: Data(fin.utf8)) == nil, "\(file)")
-                    #expect(data.range(of: Data("Aygün".utf8)) == nil, "\(file)")
+            let secrets = ["Aygünnisə", "Məmmədzadə", "7QWXR4M", "+994509876543", "050 987 65 43", "Zərifəliyev", "Heç kimə demədim", "akt-kontenti-9931"]
+            let reception = try await app.caller(.reception)
+            var body = sampleApplication(firstName: secrets[0], lastName: secrets[1], fin: secrets[2], phone: secrets[4])
+            var victim = body["victim"] as! [String: Any]
+            victim["address"] = "Bakı, \(secrets[5]) küç. 4"
+            body["victim"] = victim
+            let id = try await reception.register(body)
+            let lawyer = try await app.caller(.lawyer)
+            #expect(try await lawyer.send(.POST, "/api/v1/cases/\(id)/assessments", Application.section("legal", notes: secrets[6])).status == .ok)
+            let document = Data("%PDF-1.7\n\(secrets[7])\n%%EOF\n".utf8)
+            #expect(try await CaseDocumentTests.upload(reception, id, kind: "policeProtocol", file: document).status == .created)
+            let number = try #require(try await CaseRecord.find(id, on: app.db)).number
+
+            // Every row of every table, as the database gives it.
+            var dump = ""
+            if TestDatabase.isPostgres {
+                let tables = try await app.sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").all()
+                for table in try tables.map({ try $0.decode(column: "table_name", as: String.self) }) {
+                    for row in try await app.sql.raw("SELECT row_to_json(t)::text AS j FROM \(ident: table) t").all() {
+                        dump += try row.decode(column: "j", as: String.self) + "\n"
+                    }
                 }
-                // The probe is real: the raw file does hold the ciphertext we wrote.
-                let all = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-                    .map { try Data(contentsOf: dir.appendingPathComponent($0)) }
-                #expect(all.contains { $0.range(of: Data(sealed.prefix(40).utf8)) != nil })
+            } else {
+                let tables = try await app.sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+                for table in try tables.map({ try $0.decode(column: "name", as: String.self) }) {
+                    let columns = try await app.sql.raw("SELECT name FROM pragma_table_info(\(bind: table))").all().map { try $0.decode(column: "name", as: String.self) }
+                    for column in columns {
+                        for row in try await app.sql.raw("SELECT CAST(\(ident: column) AS TEXT) AS v FROM \(ident: table)").all() {
+                            dump += (try row.decode(column: "v", as: String?.self) ?? "") + "\n"
+                        }
+                    }
+                }
             }
-            let wrapped = try await VaultKey.query(on: app.db).all()
-            #expect(wrapped.count == 2)
+            #expect(dump.contains(number), "the dump is real: it holds the case number")
+            for secret in secrets { #expect(!dump.contains(secret), "\(secret) in a table") }
+
+            // Every file under the data directory (the SQLite file and its journal included), byte for byte.
+            var files: [Data] = []
+            let root = app.settings.dataDirectory
+            for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])! {
+                guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+                files.append(try Data(contentsOf: url))
+            }
+            if !TestDatabase.isPostgres { #expect(files.contains { $0.range(of: Data(number.utf8)) != nil }, "the files are real: one holds the case number") }
+            for secret in secrets { #expect(!files.contains { $0.range(of: Data(secret.utf8)) != nil }, "\(secret) in a file") }
         }
     }
 

@@ -99,3 +99,13 @@ actor TestSlots {
         if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
+
+extension Application {
+    /// Starts the HTTP server on a port the system picks (port 0), never one that may be taken, and
+    /// returns it.
+    func startServerOnFreePort() async throws -> Int {
+        try await server.start(address: .hostname("127.0.0.1", port: 0))
+        guard let port = http.server.shared.localAddress?.port else { throw Abort(.internalServerError, reason: "no local port") }
+        return port
+    }
+}
