@@ -178,7 +178,7 @@ struct QueueTests {
                 return (ticket.number, called?.number, called?.desk)
             }
             #expect(called.0 == 1 && called.1 == 1 && called.2 == 2)
-            #expect(try await Ticket.query(on: app.db).filter(\.$statusCode == "called").count() == 1)
+            #expect(try await Ticket.query(on: app.db).filter(\.$status == .called).count() == 1)
         }
     }
 

@@ -74,8 +74,8 @@ public enum NoticeProbes {
         try await waitUntilSent(app, timeout: 300)
         worker.cancel()
         let total = try await NoticeRecord.query(on: app.db).count()
-        let sent = try await NoticeRecord.query(on: app.db).filter(\.$statusCode == NoticeStatus.sent.rawValue).count()
-        let failed = try await NoticeRecord.query(on: app.db).filter(\.$statusCode == NoticeStatus.failed.rawValue).count()
+        let sent = try await NoticeRecord.query(on: app.db).filter(\.$status == .sent).count()
+        let failed = try await NoticeRecord.query(on: app.db).filter(\.$status == .failed).count()
         let received = await inbox.received.count - before
         print(String(format: "[%@] 1000 created across two gateway restarts: %d received once each, %d lost, %d failed, %d repeat posts absorbed; all %d of %d sent (%.1f s)",
                      name, received, 1_000 - received, failed, await inbox.posts - (await inbox.received.count), sent, total, ProbeSupport.seconds(ContinuousClock.now - start)))
@@ -111,7 +111,7 @@ public enum NoticeProbes {
     static func waitUntilSent(_ app: Application, timeout: Double) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if try await NoticeRecord.query(on: app.db).filter(\.$statusCode == NoticeStatus.queued.rawValue).count() == 0 { return }
+            if try await NoticeRecord.query(on: app.db).filter(\.$status == .queued).count() == 0 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
     }

@@ -57,11 +57,11 @@ public enum PlacementProbes {
         for start in stride(from: 0, to: count, by: 500) {
             let batch = (start..<min(count, start + 500)).map { n -> PlacementRequest in
                 let r = PlacementRequest()
-                r.id = UUID(); r.caseID = caseRecord.id; r.unitID = unit.id!; r.pseudonym = Pseudonym.generate(); r.sexCode = "female"
+                r.id = UUID(); r.caseID = caseRecord.id; r.unitID = unit.id!; r.pseudonym = Pseudonym.generate(); r.sex = .female
                 r.ageBand = AgeBand.allCases[n % AgeBand.allCases.count].rawValue; r.children = n % 3 == 0 ? #"[{"age":5,"sex":"male"}]"# : "[]"
                 r.needs = "safety,shelter"; r.riskLevel = ["standard", "elevated", "high"][n % 3]; r.language = "az"; r.interpreterNeeded = false
                 r.accessibility = ""; r.urgency = n % 3 == 2 ? "urgent" : "routine"; r.avoidRegions = n % 5 == 0 ? "Xətai" : ""
-                r.statusCode = PlacementStatus.submitted.rawValue; r.emergencyOverride = false; r.submittedBy = registrar
+                r.status = .submitted; r.emergencyOverride = false; r.submittedBy = registrar
                 r.submittedAt = now.addingTimeInterval(-Double(n)); r.dueAt = r.submittedAt.addingTimeInterval(86_400); r.dueMs = r.dueAt.milliseconds
                 r.places = n % 3 == 0 ? 2 : 1
                 ids.append(r.id!)

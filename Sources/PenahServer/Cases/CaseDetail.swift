@@ -93,12 +93,12 @@ extension CaseDetail {
         }
         try await AuditLog.record(on: db, actor: actor, action: "case.read", recordType: "case", recordID: id.uuidString)
         return CaseDetail(
-            id: id, number: record.number, pseudonym: record.pseudonym, status: record.statusCode, unitCode: unit?.code ?? "",
-            channel: record.channelCode, ticketId: record.ticketID, eligible: record.eligible, registeredAt: record.registeredAt,
-            applicant: Applicant(kind: record.applicantKindCode, name: identity.applicantName, organisation: identity.applicantOrganisation,
+            id: id, number: record.number, pseudonym: record.pseudonym, status: record.status.rawValue, unitCode: unit?.code ?? "",
+            channel: record.channel.rawValue, ticketId: record.ticketID, eligible: record.eligible, registeredAt: record.registeredAt,
+            applicant: Applicant(kind: record.applicantKind.rawValue, name: identity.applicantName, organisation: identity.applicantOrganisation,
                                  relationship: identity.applicantRelationship, authorityDocument: identity.authorityDocument),
             victim: Victim(firstName: identity.firstName, lastName: identity.lastName, patronymic: identity.patronymic,
-                           birthDate: identity.birthDate, sex: record.sexCode, residence: record.residenceCode, fin: identity.fin,
+                           birthDate: identity.birthDate, sex: record.sex.rawValue, residence: record.residence.rawValue, fin: identity.fin,
                            documentType: identity.documentType.rawValue, documentNumber: identity.documentNumber, phone: identity.phone,
                            address: identity.address, preferredLanguage: record.preferredLanguage, interpreterNeeded: record.interpreterNeeded,
                            minor: record.minor),

@@ -46,7 +46,7 @@ struct CaseInterview {
             section.notes = notes
             section.updatedAt = now
             try await section.save(on: db)
-            current.statusCode = CaseStatus.assessing.rawValue
+            current.status = .assessing
             if input.section == .legal { current.lawyerID = staff.userID } else { current.psychologistID = staff.userID }
             try await current.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "case.assessment.\(input.section.rawValue)", recordType: "case", recordID: record.id?.uuidString)
@@ -119,7 +119,7 @@ struct CaseInterview {
             }
             try await decision.save(on: db)
             if decision.isSigned {
-                current.statusCode = CaseStatus.decided.rawValue
+                current.status = .decided
                 current.decidedAt = now
                 if !decision.needsRehabilitation { current.concludedAt = now }
                 try await current.save(on: db)

@@ -39,7 +39,7 @@ struct CaseList {
         if query.mine {
             builder = builder.group(.or) { $0.filter(\.$registeredBy == staff.userID).filter(\.$lawyerID == staff.userID).filter(\.$psychologistID == staff.userID) }
         }
-        if let status = query.status { builder = builder.filter(\.$statusCode == status.rawValue) }
+        if let status = query.status { builder = builder.filter(\.$status == status) }
         if query.overdue { builder = clockMayRun(builder) }
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let ids = try await matches(text)
@@ -67,7 +67,7 @@ struct CaseList {
         for record in page {
             let clocks = CaseClocks.views(record, standards: standards, now: now)
             items.append(Item(id: record.id!, number: record.number, initials: try await CaseIdentity.open(record, vault: vault).initials,
-                              status: record.statusCode, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
+                              status: record.status.rawValue, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
                               overdue: Self.runningOverdue(clocks), clocks: clocks))
         }
         let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.id!) } : nil

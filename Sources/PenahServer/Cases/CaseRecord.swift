@@ -12,13 +12,13 @@ final class CaseRecord: Model, @unchecked Sendable {
     @Parent(key: "unit_id") var unit: Unit
     @Field(key: "number") var number: String
     @Field(key: "pseudonym") var pseudonym: String
-    @Field(key: "status") var statusCode: String
-    @Field(key: "channel") var channelCode: String
+    @Field(key: "status") var status: CaseStatus
+    @Field(key: "channel") var channel: Channel
     @OptionalField(key: "ticket_id") var ticketID: UUID?
-    @Field(key: "applicant_kind") var applicantKindCode: String
-    @Field(key: "victim_sex") var sexCode: String
+    @Field(key: "applicant_kind") var applicantKind: ApplicantKind
+    @Field(key: "victim_sex") var sex: Sex
     @Field(key: "birth_year") var birthYear: Int
-    @Field(key: "residence") var residenceCode: String
+    @Field(key: "residence") var residence: Residence
     @Field(key: "eligible") var eligible: Bool
     @Field(key: "minor") var minor: Bool
     @Field(key: "interpreter_needed") var interpreterNeeded: Bool
@@ -47,8 +47,6 @@ final class CaseRecord: Model, @unchecked Sendable {
     @OptionalField(key: "refusal_language") var refusalLanguage: String?
 
     init() {}
-
-    var status: CaseStatus { CaseStatus(rawValue: statusCode) ?? .registered }
 }
 
 /// Keyed blind indexes of a case's identity (FIN, phone, document number, name words).

@@ -29,7 +29,7 @@ struct CaseRefusal {
             guard let current = try await CaseRecord.find(record.id, on: db), CaseRules.canRefuse(status: current.status) else {
                 throw Abort(.conflict)
             }
-            current.statusCode = CaseStatus.refused.rawValue
+            current.status = .refused
             current.refusal = sealed
             current.refusalAnsweredVia = (input.answeredVia ?? .inPerson).rawValue
             current.refusalLanguage = (input.language ?? current.preferredLanguage.flatMap(Language.init(rawValue:)) ?? .az).rawValue

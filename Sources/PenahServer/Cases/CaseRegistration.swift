@@ -52,13 +52,13 @@ struct CaseRegistration {
         let record = CaseRecord()
         record.id = UUID()
         record.$unit.id = unitID
-        record.statusCode = CaseStatus.registered.rawValue
-        record.channelCode = input.channel.rawValue
+        record.status = .registered
+        record.channel = input.channel
         record.ticketID = ticket?.id
-        record.applicantKindCode = input.applicant.kind.rawValue
-        record.sexCode = input.victim.sex.rawValue
+        record.applicantKind = input.applicant.kind
+        record.sex = input.victim.sex
         record.birthYear = Calendar(identifier: .gregorian).component(.year, from: valid.birthDate)
-        record.residenceCode = input.victim.residence.rawValue
+        record.residence = input.victim.residence
         record.eligible = input.victim.residence.isEligible
         record.minor = valid.isMinor
         record.interpreterNeeded = input.victim.interpreterNeeded ?? false
@@ -91,7 +91,7 @@ struct CaseRegistration {
                 try await AuditLog.append(on: db, actor: actor, action: "case.duplicateMatch", recordType: "case", recordID: id.uuidString)
             }
         } }
-        return Registered(id: record.id!, number: record.number, status: record.statusCode, pseudonym: record.pseudonym,
+        return Registered(id: record.id!, number: record.number, status: record.status.rawValue, pseudonym: record.pseudonym,
                           eligible: record.eligible, warnings: valid.warnings.map(\.code), duplicates: duplicates)
     }
 

@@ -1,11 +1,12 @@
 import AsyncKit
+import FluentKit
 import FluentSQLiteDriver
 import NIOCore
 import PostgresNIO
 
 /// Faults that pass: the database is down, restarting, busy, out of disk, or the pool is
 /// exhausted; a COMMIT whose outcome is unknown; a sealed value under a master key this node
-/// lacks. Each is a `503` with `Retry-After`, never a 500, and is logged by its code alone (never
+/// lacks; a stored code its enum does not know. Each is a `503` with `Retry-After`, never a 500, and is logged by its code alone (never
 /// the message, which can carry SQL values).
 enum DatabaseFault {
     /// A short code naming the fault, or nil when the error is not one of these.
@@ -32,6 +33,11 @@ enum DatabaseFault {
             let connection: [PSQLError.Code] = [.clientClosedConnection, .serverClosedConnection, .connectionError, .poolClosed, .uncleanShutdown]
             return connection.contains(postgres.code) ? "postgres-\(postgres.code)" : nil
         case is ChannelError, is IOError: return "connection"
+        case let fluent as FluentError:
+            // A stored code that is none of its enum's values (a corrupt or hand-edited row): the
+            // record is not read as some default, and the operator learns which column it was.
+            if case .invalidField(let name, _, _) = fluent { return "stored-value-unreadable(\(name))" }
+            return nil
         case let keyring as MasterKeyring.KeyringError:
             if case .unknownKey = keyring { return "keyring-unknown-key" }
             return nil

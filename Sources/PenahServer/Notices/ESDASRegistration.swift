@@ -29,7 +29,7 @@ struct ESDASRegistration: OutboxAdapter {
     func deliver(notice: NoticeRecord, body: Data) async throws -> String? {
         let particulars = try NoticeBody.decode(body)
         let payload = Request(externalId: try notice.requireID(), documentKind: "outgoingLetter", number: notice.number,
-                              senderUnit: particulars.unitCode, addressee: "lawEnforcement", urgency: notice.urgencyCode, createdAt: notice.createdAt)
+                              senderUnit: particulars.unitCode, addressee: "lawEnforcement", urgency: notice.urgency.rawValue, createdAt: notice.createdAt)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         var request = HTTPClientRequest(url: url.absoluteString)

@@ -29,7 +29,7 @@ struct NoticeAPI: RouteCollection {
         let minutesToAcknowledgement: Int?
 
         init(_ n: NoticeRecord) {
-            id = n.id!; number = n.number; caseId = n.caseID; status = n.statusCode; urgency = n.urgencyCode; channel = n.channelCode
+            id = n.id!; number = n.number; caseId = n.caseID; status = n.status.rawValue; urgency = n.urgency.rawValue; channel = n.channel.rawValue
             createdAt = n.createdAt; sentAt = n.sentAt; acknowledgedAt = n.acknowledgedAt; failedAt = n.failedAt; reference = n.reference
             deliveredBy = n.deliveredBy; outgoingNumber = n.outgoingNumber
             minutesToAcknowledgement = n.acknowledgedAt.map { Int($0.timeIntervalSince(n.createdAt) / 60) }

@@ -164,7 +164,7 @@ struct NoticeDelivery: Sendable {
                     event = ("notice.registered", notice.caseID)
                 } else {
                     if notice.status.allows(.sent) {
-                        notice.statusCode = NoticeStatus.sent.rawValue
+                        notice.status = .sent
                         notice.sentAt = now
                         try await notice.save(on: db)
                     }
@@ -178,7 +178,7 @@ struct NoticeDelivery: Sendable {
                     current.statusCode = OutboxState.failed
                     // A failed ESDAS registration leaves the notice's own state alone.
                     if current.channelCode == DeliveryRoute.policeGateway.rawValue, notice.status.allows(.failed) {
-                        notice.statusCode = NoticeStatus.failed.rawValue
+                        notice.status = .failed
                         notice.failedAt = now
                         try await notice.save(on: db)
                     }

@@ -56,7 +56,7 @@ struct NoticeLetter {
         let unit = try await Unit.find(notice.unitID, on: req.db)
         return try await req.view.render("notice-letter", Context(
             page: req.staffFrame(titleKey: "notice.letter.heading"), number: notice.number, caseNumber: body.caseNumber,
-            unitName: unit?.name ?? body.unitCode, created: BakuFormat.dateTime(notice.createdAt), urgencyKey: "code.noticeUrgency.\(notice.urgencyCode)",
+            unitName: unit?.name ?? body.unitCode, created: BakuFormat.dateTime(notice.createdAt), urgencyKey: "code.noticeUrgency.\(notice.urgency.rawValue)",
             rows: rows, legalBasis: body.legalBasis, caseID: notice.caseID))
     }
 }

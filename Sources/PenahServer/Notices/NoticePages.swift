@@ -83,8 +83,8 @@ struct NoticeLine: Encodable {
     init(_ n: NoticeRecord, outbox: [OutboxMessage] = []) {
         let mine = outbox.filter { $0.noticeID == n.id }
         let registration = mine.first { $0.channelCode == DeliveryRoute.esdas.rawValue }
-        id = n.id!; caseID = n.caseID; number = n.number; statusKey = "code.noticeStatus.\(n.statusCode)"
-        urgencyKey = "code.noticeUrgency.\(n.urgencyCode)"; channelKey = "code.noticeChannel.\(n.channelCode)"
+        id = n.id!; caseID = n.caseID; number = n.number; statusKey = "code.noticeStatus.\(n.status.rawValue)"
+        urgencyKey = "code.noticeUrgency.\(n.urgency.rawValue)"; channelKey = "code.noticeChannel.\(n.channel.rawValue)"
         created = BakuFormat.dateTime(n.createdAt); sent = n.sentAt.map(BakuFormat.dateTime); acknowledged = n.acknowledgedAt.map(BakuFormat.dateTime)
         reference = n.reference; deliveredBy = n.deliveredBy
         minutesToAcknowledgement = n.acknowledgedAt.map { Int($0.timeIntervalSince(n.createdAt) / 60) }

@@ -11,9 +11,9 @@ final class NoticeRecord: Model, @unchecked Sendable {
     @Field(key: "case_id") var caseID: UUID
     @Field(key: "unit_id") var unitID: UUID
     @Field(key: "number") var number: String
-    @Field(key: "urgency") var urgencyCode: String
-    @Field(key: "channel") var channelCode: String
-    @Field(key: "status") var statusCode: String
+    @Field(key: "urgency") var urgency: NoticeUrgency
+    @Field(key: "channel") var channel: NoticeChannel
+    @Field(key: "status") var status: NoticeStatus
     @Field(key: "body") var body: String
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
@@ -29,9 +29,6 @@ final class NoticeRecord: Model, @unchecked Sendable {
 
     init() {}
 
-    var status: NoticeStatus { NoticeStatus(rawValue: statusCode) ?? .queued }
-    var urgency: NoticeUrgency { NoticeUrgency(rawValue: urgencyCode) ?? .routine }
-    var channel: NoticeChannel { NoticeChannel(rawValue: channelCode) ?? .letter }
 }
 
 /// The transactional outbox: one row per notice to deliver, written in the notice's transaction.

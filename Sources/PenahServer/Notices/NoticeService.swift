@@ -34,9 +34,9 @@ struct NoticeService {
         notice.id = UUID()
         notice.caseID = try record.requireID()
         notice.unitID = record.$unit.id
-        notice.urgencyCode = urgency.rawValue
-        notice.channelCode = channel.rawValue
-        notice.statusCode = NoticeStatus.queued.rawValue
+        notice.urgency = urgency
+        notice.channel = channel
+        notice.status = .queued
         notice.createdBy = staff.userID
         notice.createdAt = now
         try await db.writeTransaction { db in
@@ -86,9 +86,9 @@ struct NoticeService {
         notice.id = UUID()
         notice.caseID = caseID
         notice.unitID = record.$unit.id
-        notice.urgencyCode = NoticeUrgency.routine.rawValue
-        notice.channelCode = NoticeChannel.alreadyKnown.rawValue
-        notice.statusCode = NoticeStatus.acknowledged.rawValue
+        notice.urgency = .routine
+        notice.channel = .alreadyKnown
+        notice.status = .acknowledged
         notice.createdBy = staff.userID
         notice.createdAt = now
         notice.acknowledgedAt = now

@@ -41,7 +41,7 @@ struct NoticeTracking {
             guard let notice = try await NoticeRecord.find(noticeID, on: db) else { throw Abort(.notFound) }
             if notice.status == .acknowledged { return notice }
             guard notice.status.allows(.acknowledged) else { throw Abort(.conflict) }
-            notice.statusCode = NoticeStatus.acknowledged.rawValue
+            notice.status = .acknowledged
             notice.reference = reference
             notice.acknowledgedAt = now
             if notice.sentAt == nil { notice.sentAt = min(received, now) }
@@ -63,7 +63,7 @@ struct NoticeTracking {
             let failed = try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!).filter(\.$statusCode == OutboxState.failed).count()
             guard failed > 0 else { throw Abort(.conflict) }
             if notice.status == .failed {
-                notice.statusCode = NoticeStatus.queued.rawValue
+                notice.status = .queued
                 notice.failedAt = nil
                 try await notice.save(on: db)
             }
@@ -85,7 +85,7 @@ struct NoticeTracking {
             guard let notice = try await NoticeRecord.find(found.id, on: db), notice.channel == .letter, notice.status == .queued else {
                 throw Abort(.conflict)
             }
-            notice.statusCode = NoticeStatus.sent.rawValue
+            notice.status = .sent
             notice.sentAt = now
             notice.deliveredBy = carrier
             try await notice.save(on: db)
@@ -100,8 +100,8 @@ struct NoticeTracking {
         let scope = try await CaseScope.resolve(staff, .readNotice, on: db)
         let cutoff = now.addingTimeInterval(-Double(limitMinutes) * 60)
         var query = NoticeRecord.query(on: db).group(.or) { group in
-            group.filter(\.$statusCode == NoticeStatus.failed.rawValue)
-                .group(.and) { $0.filter(\.$statusCode ~~ [NoticeStatus.queued.rawValue, NoticeStatus.sent.rawValue]).filter(\.$createdAt < cutoff) }
+            group.filter(\.$status == .failed)
+                .group(.and) { $0.filter(\.$status ~~ [NoticeStatus.queued, .sent]).filter(\.$createdAt < cutoff) }
         }
         if case .units(let ids) = scope.reach { query = query.filter(\.$unitID ~~ Array(ids)) }
         if case .own = scope.reach { return [] }

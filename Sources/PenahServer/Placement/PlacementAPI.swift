@@ -59,7 +59,7 @@ struct PlacementAPI: RouteCollection {
     @Sendable func submit(_ req: Request) async throws -> Response {
         let input = try req.decodeJSON(PlacementService.Input.self)
         let request = try await req.placements.submit(input, caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return try await Submitted(id: request.id!, pseudonym: request.pseudonym, status: request.statusCode, dueAt: request.dueAt)
+        return try await Submitted(id: request.id!, pseudonym: request.pseudonym, status: request.status.rawValue, dueAt: request.dueAt)
             .encodeResponse(status: .created, for: req)
     }
 

@@ -47,7 +47,7 @@ final class PlacementRequest: Model, @unchecked Sendable {
     @Field(key: "case_id") var caseID: UUID
     @Field(key: "unit_id") var unitID: UUID
     @Field(key: "pseudonym") var pseudonym: String
-    @Field(key: "sex") var sexCode: String
+    @Field(key: "sex") var sex: Sex
     @Field(key: "age_band") var ageBand: String
     /// `[ChildProfile]` as JSON.
     @Field(key: "children") var children: String
@@ -60,7 +60,7 @@ final class PlacementRequest: Model, @unchecked Sendable {
     @OptionalField(key: "earliest_admission") var earliestAdmission: Date?
     /// Districts to avoid, comma-separated (where the perpetrator lives, for example).
     @Field(key: "avoid_regions") var avoidRegions: String
-    @Field(key: "status") var statusCode: String
+    @Field(key: "status") var status: PlacementStatus
     @Field(key: "emergency_override") var emergencyOverride: Bool
     @Field(key: "submitted_by") var submittedBy: UUID
     @Field(key: "submitted_at") var submittedAt: Date
@@ -79,7 +79,6 @@ final class PlacementRequest: Model, @unchecked Sendable {
 
     init() {}
 
-    var status: PlacementStatus { PlacementStatus(rawValue: statusCode) ?? .submitted }
     var childProfiles: [ChildProfile] { (try? JSONDecoder().decode([ChildProfile].self, from: Data(children.utf8))) ?? [] }
 }
 

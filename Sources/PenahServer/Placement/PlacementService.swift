@@ -52,7 +52,7 @@ struct PlacementService {
         request.caseID = id
         request.unitID = record.$unit.id
         request.pseudonym = record.pseudonym
-        request.sexCode = record.sexCode
+        request.sex = record.sex
         request.ageBand = AgeBand.of(birthYear: record.birthYear, in: Calendar(identifier: .gregorian).component(.year, from: now)).rawValue
         request.children = String(decoding: try JSONEncoder().encode(input.children ?? []), as: UTF8.self)
         request.needs = Need.store(needs)
@@ -64,7 +64,7 @@ struct PlacementService {
         request.earliestAdmission = input.earliestAdmission.flatMap(RFC3339.parse)
         request.avoidRegions = (input.avoidRegions ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ",", with: " ") }
             .filter { !$0.isEmpty }.joined(separator: ",")
-        request.statusCode = PlacementStatus.submitted.rawValue
+        request.status = .submitted
         request.emergencyOverride = !hasAct
         request.submittedBy = staff.userID
         request.submittedAt = now

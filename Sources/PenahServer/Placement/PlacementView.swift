@@ -9,7 +9,7 @@ struct PlacementView: Content {
     let id: UUID
     let pseudonym: String
     let status: String
-    let sex: String
+    let sex: Sex
     let ageBand: String
     let children: [ChildProfile]
     let places: Int
@@ -31,7 +31,7 @@ struct PlacementView: Content {
     let holdExpiresAt: Date?
 
     init(_ r: PlacementRequest, now: Date = Date()) {
-        id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now).rawValue; sex = r.sexCode; ageBand = r.ageBand; children = r.childProfiles
+        id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now).rawValue; sex = r.sex; ageBand = r.ageBand; children = r.childProfiles
         places = r.places; needs = Need.list(r.needs).map(\.rawValue); riskLevel = r.riskLevel; language = r.language
         interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = Accessibility.list(r.accessibility).map(\.rawValue); urgency = r.urgency
         earliestAdmission = r.earliestAdmission; avoidRegions = r.avoidRegions.split(separator: ",").map(String.init)
@@ -42,7 +42,6 @@ struct PlacementView: Content {
         shelterId = r.shelterID; holdExpiresAt = r.holdExpiresAt
     }
 
-    var sexCode: Sex { Sex(rawValue: sex) ?? .female }
 }
 
 /// The SXA inbox: open requests by due time, then risk, with the shelters that fit each one and
@@ -58,8 +57,8 @@ struct SXAInbox {
 
     func list(status: PlacementStatus?, limit: Int = 50, now: Date = Date()) async throws -> [PlacementView] {
         var query = PlacementRequest.query(on: db)
-        if let status { query = query.filter(\.$statusCode == status.rawValue) }
-        else { query = query.filter(\.$statusCode ~~ PlacementStatus.allCases.filter(\.isDecidable).map(\.rawValue)) }
+        if let status { query = query.filter(\.$status == status) }
+        else { query = query.filter(\.$status ~~ PlacementStatus.allCases.filter(\.isDecidable)) }
         let rows = try await query.sort(\.$dueMs).limit(limit).all()
         // Same due minute: the higher risk first.
         return rows.map { PlacementView($0, now: now) }
@@ -74,7 +73,7 @@ struct SXAInbox {
         var fits: [Fit] = []
         for unit in try await Unit.query(on: db).filter(\.$kindCode == UnitKind.shelter.rawValue).sort(\.$code).all() {
             let entry = try await registry.entry(unit)
-            let misfit = entry.intake.misfit(sex: view.sexCode, children: view.children,
+            let misfit = entry.intake.misfit(sex: view.sex, children: view.children,
                                              accessibilityNeeds: view.accessibilityNeeds.compactMap(Accessibility.init(rawValue:)), avoidRegions: view.avoidRegions)
             fits.append(Fit(shelterId: entry.id, name: entry.name, free: entry.free, fits: misfit == nil && entry.free >= view.places, misfit: misfit))
         }

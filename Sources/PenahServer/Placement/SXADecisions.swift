@@ -47,7 +47,7 @@ struct SXADecisions {
         }
         // Read, not created here: a write outside the transaction would queue behind the other officer's.
         let intake = try await ShelterProfile.query(on: db).filter(\.$unitID == shelterID).first()?.intakeRules ?? ShelterIntake()
-        if intake.misfit(sex: Sex(rawValue: found.sexCode) ?? .female, children: found.childProfiles,
+        if intake.misfit(sex: found.sex, children: found.childProfiles,
                                       accessibilityNeeds: Accessibility.list(found.accessibility), avoidRegions: found.avoidRegions.split(separator: ",").map(String.init)) != nil {
             throw ValidationProblems([.init(field: "shelterId", code: "shelterDoesNotFit")])
         }
@@ -78,7 +78,7 @@ struct SXADecisions {
             try await RowLock.hold(PlacementRequest.schema, id: id, on: db)
             guard let request = try await PlacementRequest.find(id, on: db), request.status.isDecidable else { throw Abort(.conflict) }
             try await change(request, db)
-            request.statusCode = status.rawValue
+            request.status = status
             if stopsClocks {
                 request.decidedAt = now
                 request.decidedBy = actor.userID
@@ -125,7 +125,7 @@ struct PlacementThread {
             message.authorID = staff.userID
             message.at = now
             try await message.create(on: db)
-            current.statusCode = next.rawValue
+            current.status = next
             try await current.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "placement.message.\(side)", recordType: "placement", recordID: id.uuidString)
         }
@@ -155,7 +155,7 @@ struct HoldExpiry {
     }
 
     func sweep(now: Date = Date()) async throws {
-        let expired = try await PlacementRequest.query(on: db).filter(\.$statusCode == PlacementStatus.approved.rawValue)
+        let expired = try await PlacementRequest.query(on: db).filter(\.$status == .approved)
             .filter(\.$holdExpiresAt <= now).all()
         for request in expired {
             try await db.writeTransaction { db in
@@ -168,7 +168,7 @@ struct HoldExpiry {
                 let (_, places) = try await ShelterPlaces.lock(shelterID, on: db)
                 places.held = max(0, places.held - current.places)
                 try await places.save(on: db)
-                current.statusCode = PlacementStatus.holdExpired.rawValue
+                current.status = .holdExpired
                 current.admissionIndex = nil
                 current.admissionCode = nil
                 try await current.save(on: db)

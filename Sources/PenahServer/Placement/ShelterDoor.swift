@@ -44,7 +44,7 @@ struct ShelterDoor {
             places.held = max(0, places.held - current.places)
             places.occupied += current.places
             try await places.save(on: db)
-            current.statusCode = PlacementStatus.admitted.rawValue
+            current.status = .admitted
             // Single use: the code is gone once it has opened the door.
             current.admissionIndex = nil
             current.admissionCode = nil

@@ -29,7 +29,7 @@ struct QueueAPI: RouteCollection {
         let unit = try await QueueService.unit(code: req.parameters.get("unitCode") ?? "", for: staff, on: req.db)
         let body = (req.body.data?.readableBytes ?? 0) > 0 ? try req.decodeJSON(IssueBody.self) : IssueBody(priority: nil)
         let ticket = try await req.queue.issue(unit: unit, priority: body.priority ?? .standard, actor: req.auditActor)
-        return try await Issued(id: ticket.id!, number: ticket.label, status: ticket.statusCode, issuedAt: ticket.issuedAt)
+        return try await Issued(id: ticket.id!, number: ticket.label, status: ticket.status.rawValue, issuedAt: ticket.issuedAt)
             .encodeResponse(status: .created, for: req)
     }
 
@@ -58,7 +58,7 @@ struct QueueAPI: RouteCollection {
     }
 
     private func called(_ ticket: Ticket) -> Called {
-        Called(id: ticket.id!, number: ticket.label, desk: ticket.desk ?? 0, status: ticket.statusCode,
+        Called(id: ticket.id!, number: ticket.label, desk: ticket.desk ?? 0, status: ticket.status.rawValue,
                calledAt: ticket.calledAt ?? ticket.issuedAt)
     }
 }

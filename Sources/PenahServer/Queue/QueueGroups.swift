@@ -46,7 +46,7 @@ final class QueueGroups: Sendable {
                         ticket.day = key.day
                         ticket.series = TicketNumber.socialServicesSeries
                         ticket.priorityCode = issue.priority.rawValue
-                        ticket.statusCode = TicketStatus.waiting.rawValue
+                        ticket.status = .waiting
                         ticket.issuedAt = issue.at
                         return ticket
                     }

@@ -97,7 +97,7 @@ struct QueueRepository {
                             WHERE unit_id = \(bind: unitID) AND day = \(bind: day) AND series = \(bind: series))
             INSERT INTO tickets (id, unit_id, day, series, number, priority, status, issued_at)
             SELECT issued.id, \(bind: unitID), \(bind: day), \(bind: series), top.number + issued.position, issued.priority,
-                   \(bind: first.statusCode), issued.issued_at
+                   \(bind: first.status.rawValue), issued.issued_at
             FROM issued CROSS JOIN top
             RETURNING id, number
             """).all()

@@ -54,7 +54,7 @@ struct QueueService {
         let (ticket, event): (Ticket, BoardBroadcaster.Event?) = try await db.groupedWriteTransaction { [board] db in
             guard let ticket = try await Ticket.find(ticketID, on: db), ticket.$unit.id == unit.id else { throw Abort(.notFound) }
             guard let next = transition.apply(to: ticket.status) else { throw Abort(.conflict) }
-            ticket.statusCode = next.rawValue
+            ticket.status = next
             switch transition {
             case .recall, .call: ticket.calledAt = now
             case .start: ticket.startedAt = now
@@ -75,7 +75,7 @@ struct QueueService {
     func queue(unit: Unit, now: Date = Date()) async throws -> (waiting: [TicketView], called: [TicketView]) {
         let tickets = try await Ticket.query(on: db).filter(\.$unit.$id == unit.requireID())
             .filter(\.$day == BakuFormat.dayKey(now))
-            .filter(\.$statusCode ~~ [TicketStatus.waiting.rawValue, TicketStatus.called.rawValue, TicketStatus.serving.rawValue])
+            .filter(\.$status ~~ [TicketStatus.waiting, .called, .serving])
             .all()
         let waiting = tickets.filter { $0.status == .waiting }
             .sorted { ($0.priorityCode == "priority" ? 0 : 1, $0.issuedAt, $0.number) < ($1.priorityCode == "priority" ? 0 : 1, $1.issuedAt, $1.number) }
@@ -84,7 +84,7 @@ struct QueueService {
     }
 
     static func view(_ ticket: Ticket, now: Date, showPriority: Bool) -> TicketView {
-        TicketView(id: ticket.id!, number: ticket.label, status: ticket.statusCode,
+        TicketView(id: ticket.id!, number: ticket.label, status: ticket.status.rawValue,
                    priority: showPriority ? ticket.priorityCode : nil, desk: ticket.desk, issuedAt: ticket.issuedAt,
                    calledAt: ticket.calledAt,
                    waitingSeconds: ticket.status == .waiting ? Int(now.timeIntervalSince(ticket.issuedAt)) : nil)

@@ -14,7 +14,7 @@ final class Ticket: Model, @unchecked Sendable {
     @Field(key: "series") var series: String
     @Field(key: "number") var number: Int
     @Field(key: "priority") var priorityCode: String
-    @Field(key: "status") var statusCode: String
+    @Field(key: "status") var status: TicketStatus
     @OptionalField(key: "desk") var desk: Int?
     @Field(key: "issued_at") var issuedAt: Date
     @OptionalField(key: "called_at") var calledAt: Date?
@@ -36,7 +36,7 @@ final class Ticket: Model, @unchecked Sendable {
         series = try row.decode(column: "series", as: String.self)
         number = try row.decode(column: "number", as: Int.self)
         priorityCode = try row.decode(column: "priority", as: String.self)
-        statusCode = try row.decode(column: "status", as: String.self)
+        status = try row.decode(column: "status", as: TicketStatus.self)
         desk = try row.decode(column: "desk", as: Int?.self)
         issuedAt = try row.decode(column: "issued_at", as: Date.self)
         calledAt = try row.decode(column: "called_at", as: Date?.self)
@@ -45,6 +45,5 @@ final class Ticket: Model, @unchecked Sendable {
         $id.exists = true
     }
 
-    var status: TicketStatus { TicketStatus(rawValue: statusCode) ?? .waiting }
     var label: String { TicketNumber.format(series: series, number: number) }
 }

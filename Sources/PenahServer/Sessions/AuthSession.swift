@@ -6,11 +6,11 @@ import Foundation
 final class AuthSession: Model, @unchecked Sendable {
     static let schema = "auth_sessions"
 
-    enum Kind: String { case web, api }
+    enum Kind: String, Codable { case web, api }
 
     @ID(key: .id) var id: UUID?
     @Field(key: "token_hash") var tokenHash: String
-    @Field(key: "kind") var kindCode: String
+    @Field(key: "kind") var kind: Kind
     @Parent(key: "user_id") var user: StaffUser
     @OptionalField(key: "csrf_token") var csrfToken: String?
     @Field(key: "created_at") var createdAt: Date
@@ -20,7 +20,6 @@ final class AuthSession: Model, @unchecked Sendable {
 
     init() {}
 
-    var kind: Kind { Kind(rawValue: kindCode) ?? .web }
 }
 
 /// Failed sign-in counts per key (account, address, or the pair), for throttling.

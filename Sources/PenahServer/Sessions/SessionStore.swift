@@ -30,7 +30,7 @@ struct SessionStore {
         let token = Self.randomToken()
         let session = AuthSession()
         session.tokenHash = Self.hash(token)
-        session.kindCode = kind.rawValue
+        session.kind = kind
         session.$user.id = try user.requireID()
         session.csrfToken = kind == .web ? Self.randomToken() : nil
         session.createdAt = now
@@ -45,7 +45,7 @@ struct SessionStore {
     func find(token: String, kind: AuthSession.Kind, now: Date = Date()) async throws -> AuthSession? {
         guard !token.isEmpty, token.count <= 128 else { return nil }
         guard let session = try await AuthSession.query(on: db).filter(\.$tokenHash == Self.hash(token))
-            .filter(\.$kindCode == kind.rawValue).filter(\.$endedAt == nil)
+            .filter(\.$kind == kind).filter(\.$endedAt == nil)
             .with(\.$user, { $0.with(\.$unit) }).first() else { return nil }
         // A device (the kiosk) stands unattended by design: no idle timeout, a long life, revoked by disabling it.
         let idle = kind == .web && session.user.role?.isDeviceRole != true && now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
@@ -63,7 +63,7 @@ struct SessionStore {
     func findLapsed(token: String, now: Date = Date()) async throws -> AuthSession? {
         guard !token.isEmpty, token.count <= 128 else { return nil }
         guard let session = try await AuthSession.query(on: db).filter(\.$tokenHash == Self.hash(token))
-            .filter(\.$kindCode == AuthSession.Kind.web.rawValue).filter(\.$endedAt == nil)
+            .filter(\.$kind == .web).filter(\.$endedAt == nil)
             .with(\.$user, { $0.with(\.$unit) }).first() else { return nil }
         let user = session.user
         let lapsed = session.expiresAt <= now || now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout

@@ -192,7 +192,7 @@ struct CaseSearchTests {
             for (index, shape) in shapes.enumerated() {
                 let id = try await reception.register(sampleApplication(fin: nil, phone: "+99450555\(String(format: "%04d", index))"))
                 let record = try #require(try await CaseRecord.find(id, on: app.db))
-                record.statusCode = shape.0.rawValue
+                record.status = shape.0
                 record.calledAt = nil
                 record.registeredAt = Date().addingTimeInterval(-shape.1 * hour)
                 record.decidedAt = shape.2.map { Date().addingTimeInterval(-$0 * hour) }

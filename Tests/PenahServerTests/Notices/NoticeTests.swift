@@ -319,7 +319,7 @@ struct NoticeTests {
             #expect(tried == 24, "no message claimed twice")
             let posts = await inbox.posts, received = await inbox.received.count
             #expect(posts == 24 && received == 24)
-            #expect(try await NoticeRecord.query(on: app.db).filter(\.$statusCode == NoticeStatus.sent.rawValue).count() == 24)
+            #expect(try await NoticeRecord.query(on: app.db).filter(\.$status == .sent).count() == 24)
         }
     }
 
