@@ -42,6 +42,9 @@ enum Bench {
                             databaseSearchPath: schema.map { [$0] })
         if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
         try await app.autoMigrate()
+        // The vault's keys and the audit chain's key, as `migrate` and `serve` prepare them: without
+        // them the first audited write refuses (the benchmarks broke when the chain was keyed).
+        try await KeyPreparation.run(app)
         return (app, dir, schema)
     }
 

@@ -53,8 +53,8 @@ enum MasterKeyCheck {
 /// Every key a node needs, made at start if this database has none yet: the vault's data and
 /// index keys and the audit chain key. `serve`, every command and the tests' applications call it
 /// after migrating.
-enum KeyPreparation {
-    static func run(_ app: Application) async throws {
+public enum KeyPreparation {
+    public static func run(_ app: Application) async throws {
         try await MasterKeyCheck.verify(app)
         try await app.vault().prepareKeys()
         try await app.db.auditChainKey?.prepare(on: app.db)
