@@ -140,11 +140,10 @@ struct PlacementThread {
     }
 }
 
-/// An approval not used in time frees its places; the request can be decided again.
 /// An approved place is held for the admission-code's validity; after that the place goes back.
 /// Done by one job in `serve` (every `interval`) and before each SXA decision (which counts free
 /// places). Reads do not write: until the job runs, pages show the hold as expired by its time
-/// (`PlacementStatus.shown`), and the shelter door checks the time itself.
+/// (`PlacementStatus.current`), and the shelter door checks the time itself.
 struct HoldExpiry {
     let db: any Database
 
@@ -163,8 +162,7 @@ struct HoldExpiry {
                 // nodes each runs this job, and only one may give the held places back.
                 try await RowLock.hold(PlacementRequest.schema, id: try request.requireID(), on: db)
                 guard let current = try await PlacementRequest.find(request.id, on: db), let shelterID = current.shelterID,
-                      PlacementStatus.current(stored: current.status, holdExpiresAt: current.holdExpiresAt, now: now) == .holdExpired,
-                      current.status == .approved else { return }
+                      current.status == .approved, PlacementStatus.holdHasExpired(current.holdExpiresAt, now: now) else { return }
                 let (_, places) = try await ShelterPlaces.lock(shelterID, on: db)
                 places.held = max(0, places.held - current.places)
                 try await places.save(on: db)

@@ -14,6 +14,7 @@ struct CreateTicketCallingOrder: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        // Raw: the index above was made raw; its name is fixed text.
         try await (database as! any SQLDatabase).raw("DROP INDEX tickets_next").run()
     }
 }

@@ -23,6 +23,7 @@ struct CasesRegisteredMs: AsyncMigration {
             record.registeredMs = Int64((record.registeredAt.timeIntervalSince1970 * 1000).rounded(.down))
             try await record.save(on: database)
         }
+        // Raw DDL: SQLKit builds no index on two columns portably. Names are this file's constants.
         for (index, column) in Self.orderedIndexes {
             try await sql.raw("DROP INDEX IF EXISTS \(ident: index)").run()
             try await sql.raw("CREATE INDEX \(ident: index) ON cases (\(ident: column), registered_ms)").run()
@@ -33,6 +34,7 @@ struct CasesRegisteredMs: AsyncMigration {
     func revert(on database: any Database) async throws {}
 
     static func hasColumn(_ sql: any SQLDatabase) async throws -> Bool {
+        // Raw: each database's own catalogue, fixed text; this is the one place a migration asks it.
         let query: SQLQueryString = DatabaseEngine(sql) == .sqlite
             ? "SELECT name FROM pragma_table_info('cases') WHERE name = 'registered_ms'"
             : "SELECT column_name FROM information_schema.columns WHERE table_name = 'cases' AND column_name = 'registered_ms' AND table_schema = current_schema()"
