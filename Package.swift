@@ -40,14 +40,6 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .executableTarget(name: "penah", dependencies: ["PenahServer"]),
-        .executableTarget(
-            name: "penah-bench",
-            dependencies: [
-                "PenahServer",
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
-        ),
         .testTarget(name: "PenahDomainTests", dependencies: ["PenahDomain"]),
         .testTarget(
             name: "PenahServerTests",

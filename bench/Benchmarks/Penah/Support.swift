@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// HTTP on loopback through one shared client, JSON in and out.
+enum HTTP {
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                   configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)))
+
+    struct Answer {
+        let status: HTTPResponseStatus
+        let body: ByteBuffer
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:] }
+    }
+
+    static func get(_ url: String, token: String? = nil) async throws -> Answer {
+        try await send(.GET, url, token: token, body: nil)
+    }
+
+    static func post(_ url: String, token: String? = nil, json object: Any? = nil) async throws -> Answer {
+        try await send(.POST, url, token: token, body: try object.map { try JSONSerialization.data(withJSONObject: $0) })
+    }
+
+    static func send(_ method: HTTPMethod, _ url: String, token: String?, body: Data?) async throws -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        return Answer(status: response.status, body: try await response.body.collect(upTo: 8 << 20))
+    }
+
+    /// `POST /api/v1/auth/token` with the current TOTP code.
+    static func token(_ base: String, username: String, password: String, otpURI: String) async throws -> String {
+        let answer = try await post(base + "/api/v1/auth/token",
+                                    json: ["username": username, "password": password, "otp": try TOTP.code(uri: otpURI)])
+        guard answer.status == .ok, let token = answer.json["token"] as? String else {
+            throw BenchFailure("sign-in as \(username) answered \(answer.status.code)")
+        }
+        return token
+    }
+
+    /// Fails the benchmark unless the answer has the status a working server gives.
+    @discardableResult
+    static func expect(_ status: HTTPResponseStatus, _ answer: Answer, _ what: String) throws -> Answer {
+        guard answer.status == status else {
+            throw BenchFailure("\(what) answered \(answer.status.code), not \(status.code): \(String(buffer: answer.body).prefix(300))")
+        }
+        return answer
+    }
+}
+
+/// RFC 6238 codes (SHA-1, 6 digits, 30 s) from an otpauth:// provisioning URI, for signing in.
+enum TOTP {
+    static func code(uri: String, at date: Date = Date()) throws -> String {
+        guard let secret = URLComponents(string: uri)?.queryItems?.first(where: { $0.name == "secret" })?.value,
+              let key = base32(secret) else { throw BenchFailure("no TOTP secret in the provisioning URI") }
+        var counter = UInt64(date.timeIntervalSince1970 / 30).bigEndian
+        let mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: Data(bytes: &counter, count: 8), using: SymmetricKey(data: key)))
+        let offset = Int(mac[mac.count - 1] & 0x0F)
+        let value = (UInt32(mac[offset]) << 24 | UInt32(mac[offset + 1]) << 16 | UInt32(mac[offset + 2]) << 8 | UInt32(mac[offset + 3])) & 0x7FFF_FFFF
+        return String(format: "%06d", value % 1_000_000)
+    }
+
+    private static func base32(_ text: String) -> Data? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var bits = 0, value = 0, bytes: [UInt8] = []
+        for character in text.uppercased() where character != "=" {
+            guard let index = alphabet.firstIndex(of: character) else { return nil }
+            value = (value << 5) | index
+            bits += 5
+            if bits >= 8 { bytes.append(UInt8((value >> (bits - 8)) & 0xFF)); bits -= 8 }
+        }
+        return Data(bytes)
+    }
+}
+
+/// Runs a command to its end; returns what it printed (output and errors, in one pipe so that
+/// neither can fill up while the other is read), or throws with it.
+enum Shell {
+    @discardableResult
+    static func run(_ command: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command.contains("/") ? command : "/usr/bin/env")
+        process.arguments = command.contains("/") ? arguments : [command] + arguments
+        if let environment { process.environment = environment }
+        let output = Pipe(), stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchFailure("\(command) \(arguments.prefix(2).joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: printed, as: UTF8.self).suffix(500))")
+        }
+        return String(decoding: printed, as: UTF8.self)
+    }
+}
+
+/// A TCP port nobody listens on now: bind to port 0, read it back, close.
+enum FreePort {
+    static func pick() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw BenchFailure("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
