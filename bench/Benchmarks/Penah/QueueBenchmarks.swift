@@ -72,10 +72,11 @@ enum QueueBenchmarks {
 /// Hall boards on the live feed (server-sent events), noting when each heard each ticket number.
 final class Boards: Sendable {
     private let readers: [Task<Void, Never>]
-    private let heard = NIOLockedValueBox<[String: [ContinuousClock.Instant]]>([:])
+    private let heard: NIOLockedValueBox<[String: [ContinuousClock.Instant]]>
 
     init(url: String, count: Int) async throws {
-        let heard = self.heard
+        let heard = NIOLockedValueBox<[String: [ContinuousClock.Instant]]>([:])
+        self.heard = heard
         let connected = NIOLockedValueBox(0)
         readers = (0..<count).map { _ in
             Task {

@@ -9,7 +9,7 @@ import Glibc
 
 /// HTTP on loopback through one shared client, JSON in and out.
 enum HTTP {
-    static let client = HTTPClient(eventLoopGroupProvider: .singleton,
+    static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                                    configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)))
 
     struct Answer {
