@@ -18,22 +18,22 @@ final class PenahNode: @unchecked Sendable {
 
     init(label: String, postgresURL: String?, cases: Int, desks: Int) async throws {
         self.label = label
+        // ordo-one runs every benchmark in a process of its own: the seeded database is made once per
+        // case count and executable, and each process's node starts on a copy of it.
+        let seed = try Seed.prepare(postgresURL: postgresURL, cases: cases, desks: desks)
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("penah-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LOG_LEVEL": "error",
-                   "PENAH_DATA_DIR": dataDirectory.path,
-                   "PENAH_MASTER_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()]
-        if let postgresURL {
+        try FileManager.default.copyItem(at: seed.directory, to: dataDirectory)
+        var env = seed.environment
+        env["PENAH_DATA_DIR"] = dataDirectory.path
+        if let postgresURL, let template = seed.database {
             let database = "penah_bench_\(UInt32.random(in: 0...UInt32.max))"
-            try Shell.run("psql", [postgresURL, "-qc", "CREATE DATABASE \(database)"])
+            try Shell.run("psql", [postgresURL, "-qc", "CREATE DATABASE \(database) TEMPLATE \(template)"])
             postgres = (postgresURL, database)
-            env["DATABASE_URL"] = Self.replacingDatabase(in: postgresURL, with: database)
+            env["DATABASE_URL"] = Seed.replacingDatabase(in: postgresURL, with: database)
         } else {
             postgres = nil
         }
         environment = env
-        try Shell.run(Self.binary, ["seed-demo"] + (cases > 0 ? ["--cases", String(cases)] : []), environment: env)
-        try Self.setDesks(desks, environment: env)
 
         let port = try FreePort.pick()
         url = "http://127.0.0.1:\(port)"
@@ -89,24 +89,6 @@ final class PenahNode: @unchecked Sendable {
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: dataDirectory)
         if let postgres { try Shell.run("psql", [postgres.admin, "-qc", "DROP DATABASE IF EXISTS \(postgres.database) WITH (FORCE)"]) }
-    }
-
-    /// Benchmark set-up only: the demo centre gets `count` desks. The admin page that does this is a
-    /// form behind CSRF and TOTP; the database is changed directly instead, before the server starts.
-    private static func setDesks(_ count: Int, environment env: [String: String]) throws {
-        let statement = "UPDATE units SET desk_count = \(count) WHERE code = 'BAKU-1'"
-        if let database = env["DATABASE_URL"] {
-            try Shell.run("psql", [database, "-qc", statement])
-        } else {
-            let file = env["PENAH_DATA_DIR"]! + "/penah.sqlite"
-            try Shell.run("python3", ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", file, statement])
-        }
-    }
-
-    private static func replacingDatabase(in url: String, with database: String) -> String {
-        guard var parts = URLComponents(string: url) else { return url }
-        parts.path = "/" + database
-        return parts.string ?? url
     }
 }
 
