@@ -8,8 +8,9 @@ import Testing
 @Suite("The penah executable")
 struct ExecutableTests {
     static var binary: URL {
+        // Tests/PenahServerTests/Commands/ExecutableTests.swift → the package root.
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/penah")
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/penah")
     }
 
     func run(_ arguments: [String], environment: [String: String]) throws -> (code: Int32, output: String) {
