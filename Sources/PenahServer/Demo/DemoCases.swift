@@ -6,7 +6,7 @@ import PenahDomain
 /// common Azerbaijani names, districts and dates, registered through the real registration service
 /// (sealed identity, blind indexes, numbering, audit) so the data has production's shape.
 /// A fixed seed makes two runs produce the same people.
-public struct DemoCases {
+struct DemoCases {
     static let firstNames = ["Aynur", "Gülnarə", "Səbinə", "Nərmin", "Günel", "Ülviyyə", "Leyla", "Xədicə", "Şəbnəm", "Aygün",
                              "Könül", "Röya", "İradə", "Zəhra", "Çiçək", "Məleykə", "Fidan", "Nigar", "Lalə", "Səadət"]
     static let surnames = ["Məmmədova", "Əliyeva", "Hüseynova", "Həsənova", "Quliyeva", "İsmayılova", "Rzayeva", "Kərimova",
@@ -30,7 +30,7 @@ public struct DemoCases {
     }
 
     /// The `n`-th invented application and when it was registered (within the year before `now`).
-    public static func application(_ n: Int, now: Date = Date()) -> (input: RegistrationInput, unitCode: String, registeredAt: Date) {
+    static func application(_ n: Int, now: Date = Date()) -> (input: RegistrationInput, unitCode: String, registeredAt: Date) {
         var rng = Generator(state: UInt64(n) &* 7_919 &+ 17)
         func pick<T>(_ list: [T]) -> T { list[Int(rng.next() % UInt64(list.count))] }
         let year = 1965 + Int(rng.next() % 40)

@@ -3,13 +3,13 @@ import Foundation
 
 /// The master key that wraps the data keys of the identity vault. Given in `PENAH_MASTER_KEY`, or —
 /// for the embedded set-up only — kept in `<data dir>/master.key`, created on first run with mode 0600.
-public struct MasterKey: Sendable {
+struct MasterKey: Sendable {
     /// Kept as bytes because `SymmetricKey` is not `Sendable`; a key is made on use.
     private let bytes: Data
-    public var key: SymmetricKey { SymmetricKey(data: bytes) }
+    var key: SymmetricKey { SymmetricKey(data: bytes) }
     /// Short fingerprint stored beside sealed values so keys can rotate.
-    public let id: String
-    public let createdFile: Bool
+    let id: String
+    let createdFile: Bool
 
     static func validate(base64: String, source: String) throws {
         guard let data = Data(base64Encoded: base64), data.count == 32 else {
@@ -18,7 +18,7 @@ public struct MasterKey: Sendable {
     }
 
     /// Loads the key from settings or the key file, creating the file if neither exists.
-    public static func load(_ settings: Settings) throws -> MasterKey {
+    static func load(_ settings: Settings) throws -> MasterKey {
         if let base64 = settings.masterKeyBase64 {
             return MasterKey(data: Data(base64Encoded: base64)!, createdFile: false)
         }
