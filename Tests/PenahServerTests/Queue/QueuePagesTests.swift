@@ -74,7 +74,9 @@ struct QueueStatsPageTests {
             try await app.seedUnits()
             let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
             let queue = app.queue
-            let now = Date()
+            // The queue counts by the Baku day: five minutes before "now" must still be today's,
+            // or a run just after Baku midnight (20:00 UTC) finds yesterday's tickets uncallable.
+            let now = max(Date(), Self.startOfBakuDay().addingTimeInterval(600))
             for _ in 0..<3 { _ = try await queue.issue(unit: unit, priority: .standard, actor: .system("t"), now: now.addingTimeInterval(-300)) }
             let supervisor = try await app.makeStaff(.supervisor)
             let staff = StaffContext(userID: try supervisor.user.requireID(), username: "", displayName: "", role: .supervisor,
@@ -100,5 +102,11 @@ struct QueueStatsPageTests {
             let otherUnit = try await app.webSession(for: try await app.makeStaff(.supervisor, unit: "BAKU-2"))
             #expect(try await app.send(.GET, "/queue-stats/BAKU-1", headers: .session(otherUnit.cookie)).status == .notFound)
         }
+    }
+
+    static func startOfBakuDay() -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = BakuFormat.timeZone
+        return calendar.startOfDay(for: Date())
     }
 }
