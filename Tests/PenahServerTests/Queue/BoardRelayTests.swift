@@ -54,7 +54,9 @@ struct BoardRelayTests {
           .enabled(if: TestDatabase.isPostgres))
     func relayReconnects() async throws {
         try await withPenah { nodeA in
-            try await withSecondNode(nodeA, relayRetryMilliseconds: 1_500) { nodeB in
+            // The relay waits 5 s before it listens again: long enough that health is asked while it
+            // is still reconnecting even on a loaded machine (1.5 s was outlasted once in CI).
+            try await withSecondNode(nodeA, relayRetryMilliseconds: 5_000) { nodeB in
                 var onB = nodeB.board.subscribe(unitCode: "BAKU-1").makeAsyncIterator()
                 let relay = try #require(nodeB.board.relay)
                 let unit = try #require(try await UnitService(db: nodeA.db).find(code: "BAKU-1"))
@@ -70,7 +72,7 @@ struct BoardRelayTests {
                 _ = try await nodeA.queue.issue(unit: unit, priority: .standard, actor: .system("t"))
                 let missed = try #require(try await nodeA.queue.callNext(unit: unit, desk: 2, actor: .system("t")))
                 #expect(await onB.next()?.number == missed.label, "caught up after reconnecting")
-                for _ in 0..<500 where relay.state != .listening { try await Task.sleep(for: .milliseconds(10)) }
+                for _ in 0..<1_000 where relay.state != .listening { try await Task.sleep(for: .milliseconds(10)) }
                 #expect(try await nodeB.send(.GET, "/health").status == .ok)
                 _ = try await nodeA.queue.issue(unit: unit, priority: .standard, actor: .system("t"))
                 let next = try #require(try await nodeA.queue.callNext(unit: unit, desk: 3, actor: .system("t")))
