@@ -65,6 +65,7 @@ struct ErrorDescription {
         case .unauthorized: "error.unauthorized"
         case .conflict: "error.conflict"
         case .payloadTooLarge: "error.payloadTooLarge"
+        case .methodNotAllowed: "error.methodNotAllowed"
         case .tooManyRequests: "error.throttled"
         case .unprocessableEntity: "error.validation"
         case .forbidden: "error.csrf"
