@@ -21,7 +21,7 @@ let package = Package(
     ],
     targets: [
         // Pure rules: no Vapor, no Fluent. Fast to test.
-        .target(name: "PenahDomain"),
+        .target(name: "PenahDomain", resources: [.copy("Resources/Catalogue")]),
         // Persistence, HTTP, views.
         .target(
             name: "PenahServer",

@@ -1,11 +1,14 @@
 import Fluent
 import Leaf
+import PenahDomain
 import Foundation
 import Vapor
 
 /// The one configuration used by the executable and the tests.
 public func configure(_ app: Application, settings: Settings, databaseSearchPath: [String]? = nil) async throws {
     _ = PenahMetrics.bootstrap
+    // Every page depends on it: a broken catalogue stops start-up with the keys it lacks.
+    try Catalogue.checkBundled()
     app.storage[SettingsKey.self] = settings
     app.storage[NodeIDKey.self] = UUID().uuidString
     switch settings.database {
@@ -69,6 +72,8 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: AdminUnitPages())
     try app.register(collection: EnrolmentPages())
     try app.register(collection: DeviceEnrolmentPages())
+    // Innermost, and last: it reads the route table registered above.
+    app.middleware.use(MethodNotAllowedMiddleware(routes: app.routes))
     PenahCommands.register(on: app)
     if settings.notices.runsWorker, settings.policeGatewayURL != nil || settings.notices.esdasURL != nil {
         app.lifecycle.use(NoticeWorker { $0.noticeDelivery() })

@@ -23,7 +23,7 @@ enum CaseFormProblems {
             if parts.count == 2, ["applicant", "consent"].contains(parts[0]), !["authorityDocument", "witnessedBy"].contains(name) {
                 name = parts[0] + name.prefix(1).uppercased() + name.dropFirst()
             }
-            let key = labelPrefixes.map { $0 + name }.first { Catalogue.shared.messages[.en]?[$0] != nil }
+            let key = labelPrefixes.map { $0 + name }.first { Catalogue.shared.entries[.en]?[$0] != nil }
             return .init(field: problem.field.replacingOccurrences(of: ".", with: "-"), messageKey: problem.messageKey, labelKey: key)
         }
     }

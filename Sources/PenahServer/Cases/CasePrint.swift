@@ -7,7 +7,7 @@ import Vapor
 /// The printed decision leaves out the safe-contact record and the risk details: paper leaves the
 /// centre and may be found by the person she is fleeing.
 struct CasePrint {
-    enum Document: String { case application, decision, refusal }
+    enum Document: String, CaseIterable { case application, decision, refusal }
 
     struct Context: Encodable {
         let page: PageFrame

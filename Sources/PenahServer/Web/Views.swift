@@ -24,8 +24,8 @@ enum Views {
     }
 }
 
-/// `#t("key")` or `#t("key", "name", value, …)`: the catalogue text in the page's language.
-/// Output is escaped like any other value.
+/// `#t("key")` or `#t("key", "name", value, …)`: the catalogue text in the page's language; an
+/// argument named `count` picks the plural form. Output is escaped like any other value.
 struct TranslateTag: LeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let key = ctx.parameters.first?.string else {
@@ -37,6 +37,10 @@ struct TranslateTag: LeafTag {
         while let name = rest.next()?.string, let value = rest.next() {
             arguments[name] = value.string ?? value.int.map(String.init) ?? ""
         }
-        return .string(Catalogue.shared.text(key, Language(rawValue: code) ?? .fallback, arguments))
+        let language = Language(rawValue: code) ?? .fallback
+        if let count = arguments["count"].flatMap({ Int($0) }) {
+            return .string(Catalogue.shared.text(key, language, count: count, arguments))
+        }
+        return .string(Catalogue.shared.text(key, language, arguments))
     }
 }

@@ -172,6 +172,28 @@ struct SignInTests {
                 }
         }
     }
+
+    @Test("a throttled sign-in page says how long to wait in the language's plural form", arguments: [Language.en, .ru])
+    func throttledPageWording(_ language: Language) async throws {
+        try await withPenah { app in
+            let staff = try await app.makeStaff(.reception)
+            var refused: TestingHTTPResponse?
+            for _ in 1...20 where refused == nil {
+                let (pre, csrf) = try await app.openSignInForm()
+                var headers = formHeaders
+                headers.add(name: .cookie, value: "penah_pre=\(pre); penah_lang=\(language.rawValue)")
+                headers.add(name: "Sec-Fetch-Site", value: "same-origin")
+                let answer = try await app.send(.POST, "/login", headers: headers, body: formBody([
+                    ("csrf", csrf), ("username", staff.username), ("password", "wrong password here"), ("otp", "123456")]))
+                if answer.status == .tooManyRequests { refused = answer }
+            }
+            let page = try #require(refused, "twenty rapid failures were never throttled")
+            let wait = try #require(Int(page.headers.first(name: .retryAfter) ?? ""))
+            let expected = Catalogue.shared.text("auth.retryAfter", language, count: wait)
+            #expect(page.body.string.contains(expected), "\(expected)")
+            #expect(!page.body.string.contains("{count}"))
+        }
+    }
 }
 
 @Suite("TOTP")
