@@ -35,7 +35,7 @@ public enum NoticeChannel: String, CaseCode {
 
 /// Where a unit's notices go (configuration): the police gateway or a letter by hand, and — beside
 /// either — registration as an outgoing document in ESDAS (MEİS document circulation).
-public enum DeliveryRoute: String, CaseIterable, Sendable {
+public enum DeliveryRoute: String, CaseIterable, Codable, Sendable {
     case policeGateway, letter, esdas
 }
 

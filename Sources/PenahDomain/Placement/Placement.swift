@@ -76,14 +76,20 @@ public struct ShelterIntake: Codable, Sendable, Equatable {
     public init() {}
 
     /// Why a profile does not fit, or nil when it does (free places are checked apart, atomically).
-    public func misfit(sex: Sex, children: [ChildProfile], accessibilityNeeds: [Accessibility], avoidRegions: [String]) -> String? {
-        if sex == .female && !takesWomen { return "women" }
-        if !children.isEmpty && !takesChildren { return "children" }
-        if let limit = boysMaxAge, children.contains(where: { $0.sex == .male && $0.age > limit }) { return "boysAge" }
-        if !Set(accessibilityNeeds).isSubset(of: Set(accessible)) { return "accessibility" }
+    public func misfit(sex: Sex, children: [ChildProfile], accessibilityNeeds: [Accessibility], avoidRegions: [String]) -> Misfit? {
+        if sex == .female && !takesWomen { return .women }
+        if !children.isEmpty && !takesChildren { return .children }
+        if let limit = boysMaxAge, children.contains(where: { $0.sex == .male && $0.age > limit }) { return .boysAge }
+        if !Set(accessibilityNeeds).isSubset(of: Set(accessible)) { return .accessibility }
         let avoided = Set(avoidRegions.map { AzText.searchKey($0) })
-        if !district.isEmpty && avoided.contains(AzText.searchKey(district)) { return "region" }
+        if !district.isEmpty && avoided.contains(AzText.searchKey(district)) { return .region }
         return nil
+    }
+
+    /// Why a shelter does not take a profile, shown to SXA as `placement.misfit.<code>`.
+    public enum Misfit: String, CaseIterable, Codable, Sendable {
+        case women, children, boysAge, accessibility, region
+        public var messageKey: String { "placement.misfit.\(rawValue)" }
     }
 }
 

@@ -6,6 +6,10 @@ public enum TicketStatus: String, CaseIterable, Sendable, Codable {
 
 public enum TicketPriority: String, CaseIterable, Sendable, Codable {
     case standard, priority
+
+    /// The order of calling: priority tickets first, then by issue time (the queue's SQL keeps
+    /// the same order in `QueueRepository.rank`, which a test compares with this).
+    public var rank: Int { self == .priority ? 0 : 1 }
 }
 
 /// What a desk can do to a ticket.

@@ -54,8 +54,8 @@ struct AdminUnitPages: RouteCollection {
     }
 
     private func renderEdit(_ req: Request, _ unit: Unit, form: [String: String], problems: [FieldProblem], status: HTTPStatus) async throws -> Response {
-        let context = EditContext(page: req.staffFrame(titleKey: "admin.units.edit"), code: unit.code, kindKey: "unit.kind.\(unit.kindCode)",
-                                  isShelter: unit.kind == .shelter, servesVisitors: unit.kind?.servesVisitors == true, form: form,
+        let context = EditContext(page: req.staffFrame(titleKey: "admin.units.edit"), code: unit.code, kindKey: unit.kind.messageKey,
+                                  isShelter: unit.kind == .shelter, servesVisitors: unit.kind.servesVisitors, form: form,
                                   problems: problems.map { .init(field: $0.field, messageKey: $0.messageKey) })
         return try await req.view.render("admin-unit-edit", context).encodeResponse(status: status, for: req)
     }

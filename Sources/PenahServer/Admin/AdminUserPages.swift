@@ -101,7 +101,7 @@ struct AdminUserPages: RouteCollection {
     @Sendable func editForm(_ req: Request) async throws -> Response {
         let user = try await editableUser(req)
         let unitCode = try await user.$unit.get(on: req.db).code
-        return try await renderEdit(req, user, form: ["displayName": user.displayName, "role": user.roleCode, "unit": unitCode],
+        return try await renderEdit(req, user, form: ["displayName": user.displayName, "role": user.role.rawValue, "unit": unitCode],
                                     problems: [], status: .ok)
     }
 

@@ -58,7 +58,7 @@ struct CaseAPI: RouteCollection {
         do { upload = try req.content.decode(Upload.self) } catch { throw Abort(.badRequest) }
         let document = try await req.caseDocuments.upload(kind: upload.kind, data: Data(buffer: upload.file.data), caseID: req.parameters.get("caseID", as: UUID.self),
                                                           staff: staff, actor: req.auditActor)
-        return try await Uploaded(id: document.id!, kind: document.kindCode, sha256: document.sha256, size: document.size)
+        return try await Uploaded(id: document.id!, kind: document.kind.rawValue, sha256: document.sha256, size: document.size)
             .encodeResponse(status: .created, for: req)
     }
 
@@ -69,7 +69,7 @@ struct CaseAPI: RouteCollection {
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: document.contentType)
         // Always a download, never rendered inline in the application's origin.
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(document.kindCode)-\(document.id!.uuidString.prefix(8)).\(Self.fileExtension(document.contentType))\"")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(document.kind.rawValue)-\(document.id!.uuidString.prefix(8)).\(Self.fileExtension(document.contentType))\"")
         return response
     }
 
@@ -83,11 +83,11 @@ struct CaseAPI: RouteCollection {
         let input = try req.decodeJSON(AssessmentInput.self)
         let saved = try await req.caseInterview.saveSection(input, caseID: req.parameters.get("caseID", as: UUID.self),
                                                             staff: try req.requireStaff(), actor: req.auditActor)
-        return SectionSaved(section: saved.sectionCode, updatedAt: saved.updatedAt)
+        return SectionSaved(section: saved.section.rawValue, updatedAt: saved.updatedAt)
     }
 
     struct DecisionState: Content {
-        let needsRehabilitation: Bool; let services: [String]; let riskLevel: String; let screenedRiskLevel: String
+        let needsRehabilitation: Bool; let services: [String]; let riskLevel: RiskLevel; let screenedRiskLevel: RiskLevel
         let lawyerSignedAt: Date?; let psychologistSignedAt: Date?; let inEffect: Bool
         init(_ d: CaseDecision) {
             needsRehabilitation = d.needsRehabilitation; services = Service.list(d.services).map(\.rawValue); riskLevel = d.riskLevel

@@ -19,7 +19,7 @@ struct CaseDetail: Content {
         let needs: [String]; let facts: AssessmentFacts; let notes: String?; let updatedAt: Date
     }
     struct Decision: Content {
-        let needsRehabilitation: Bool; let services: [String]; let riskLevel: String; let screenedRiskLevel: String
+        let needsRehabilitation: Bool; let services: [String]; let riskLevel: RiskLevel; let screenedRiskLevel: RiskLevel
         let riskReason: String?; let safeContact: SafeContact?; let lawyerSignedAt: Date?; let psychologistSignedAt: Date?; let inEffect: Bool
     }
     struct Refusal: Content { let ground: String; let explanation: String; let answeredVia: String; let language: String; let refusedAt: Date? }
@@ -27,7 +27,7 @@ struct CaseDetail: Content {
     let id: UUID
     let number: String
     let pseudonym: String
-    let status: String
+    let status: CaseStatus
     let unitCode: String
     let channel: String
     let ticketId: UUID?
@@ -41,7 +41,7 @@ struct CaseDetail: Content {
     let actOutstanding: Bool
     /// Present only for roles that see the interview.
     let assessments: [Section]?
-    let screenedRiskLevel: String?
+    let screenedRiskLevel: RiskLevel?
     let decision: Decision?
     let refusal: Refusal?
     let clocks: [CaseClocks.View]
@@ -58,7 +58,7 @@ extension CaseDetail {
         let identity = try await CaseIdentity.open(record, vault: vault)
         let unit = try await Unit.find(record.$unit.id, on: db)
         let documents = try await CaseDocument.query(on: db).filter(\.$caseID == id).sort(\.$uploadedAt).all()
-        let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == id).sort(\.$sectionCode).all()
+        let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == id).sort(\.$section).all()
         let decisionRow = try await CaseDecision.query(on: db).filter(\.$caseID == id).first()
         let index = try await CaseIdentity.indexEntries(of: identity, vault: vault)
         let duplicates = try await CaseIdentity.duplicates(of: index, excluding: id, scope: scope, on: db)
@@ -72,7 +72,7 @@ extension CaseDetail {
             for row in sections {
                 let notes = try await row.notes.asyncMap { try await vault.openText($0, field: "case.notes") }
                 let facts = (try? JSONDecoder().decode(AssessmentFacts.self, from: Data(row.facts.utf8))) ?? AssessmentFacts(.empty)
-                assessments?.append(Section(section: row.sectionCode, violenceForms: ViolenceForm.list(row.violenceForms).map(\.rawValue),
+                assessments?.append(Section(section: row.section.rawValue, violenceForms: ViolenceForm.list(row.violenceForms).map(\.rawValue),
                                             relationship: row.relationship, riskFactors: RiskFactor.list(row.riskFactors).map(\.rawValue),
                                             needs: Need.list(row.needs).map(\.rawValue), facts: facts, notes: notes, updatedAt: row.updatedAt))
             }
@@ -93,7 +93,7 @@ extension CaseDetail {
         }
         try await AuditLog.record(on: db, actor: actor, action: "case.read", recordType: "case", recordID: id.uuidString)
         return CaseDetail(
-            id: id, number: record.number, pseudonym: record.pseudonym, status: record.status.rawValue, unitCode: unit?.code ?? "",
+            id: id, number: record.number, pseudonym: record.pseudonym, status: record.status, unitCode: unit?.code ?? "",
             channel: record.channel.rawValue, ticketId: record.ticketID, eligible: record.eligible, registeredAt: record.registeredAt,
             applicant: Applicant(kind: record.applicantKind.rawValue, name: identity.applicantName, organisation: identity.applicantOrganisation,
                                  relationship: identity.applicantRelationship, authorityDocument: identity.authorityDocument),
@@ -104,9 +104,9 @@ extension CaseDetail {
                            minor: record.minor),
             consent: Consent(services: record.consentServices, referral: record.consentReferral, capturedAs: record.consentCapturedAs,
                              witnessedBy: identity.consentWitness),
-            documents: documents.map { Document(id: $0.id!, kind: $0.kindCode, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
+            documents: documents.map { Document(id: $0.id!, kind: $0.kind.rawValue, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
             actOutstanding: !CaseSteps.hasConfirmingAct(documents.compactMap(\.kind)),
-            assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? CaseInterview.screenedLevel(sections).rawValue : nil,
+            assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? CaseInterview.screenedLevel(sections) : nil,
             decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, placement: placementRequest, now: now),
             duplicates: duplicates, placement: placement)
     }

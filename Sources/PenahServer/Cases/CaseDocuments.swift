@@ -38,7 +38,7 @@ struct CaseDocuments {
         let document = CaseDocument()
         document.id = UUID()
         document.caseID = record.id!
-        document.kindCode = kind.rawValue
+        document.kind = kind
         document.contentType = type.rawValue
         document.sha256 = Hex.encode(SHA256.hash(data: data))
         document.size = data.count

@@ -11,7 +11,7 @@ extension CaseFacts {
         let overridden = try await PlacementOverride.query(on: db).filter(\.$caseID == id).count() > 0
         let open = try await PlacementRequest.query(on: db).filter(\.$caseID == id).all().contains { $0.status.isOpen }
         let legal = try await CaseAssessment.query(on: db).filter(\.$caseID == id)
-            .filter(\.$sectionCode == AssessmentSection.legal.rawValue).count() > 0
+            .filter(\.$section == .legal).count() > 0
         return CaseFacts(status: record.status, eligible: record.eligible, decisionInEffect: decision?.isSigned == true,
                          needsRehabilitation: decision?.needsRehabilitation == true, consentReferral: record.consentReferral,
                          documentKinds: kinds, actOverridden: overridden, placementOpen: open, legalSectionWritten: legal)

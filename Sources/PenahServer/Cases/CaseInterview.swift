@@ -34,9 +34,9 @@ struct CaseInterview {
                 try await draft.save(on: db)
             }
             let section = try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!)
-                .filter(\.$sectionCode == input.section.rawValue).first() ?? CaseAssessment()
+                .filter(\.$section == input.section).first() ?? CaseAssessment()
             section.caseID = record.id!
-            section.sectionCode = input.section.rawValue
+            section.section = input.section
             section.authorID = staff.userID
             section.violenceForms = ViolenceForm.store(input.violenceForms)
             section.relationship = input.relationship?.rawValue
@@ -62,7 +62,7 @@ struct CaseInterview {
     func draftDecision(_ input: DecisionInput, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> CaseDecision {
         let (record, _) = try await CaseScope.find(caseID, for: staff, .decideCase, on: db)
         let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!).all()
-        let present = Set(sections.compactMap { AssessmentSection(rawValue: $0.sectionCode) })
+        let present = Set(sections.map(\.section))
         guard CaseRules.canDraftDecision(status: record.status, eligible: record.eligible, sections: present) else { throw Abort(.conflict) }
         let screened = Self.screenedLevel(sections)
         var problems = RiskScreen.problems(chosen: input.riskLevel, screened: screened, reason: input.riskReason)
@@ -79,8 +79,8 @@ struct CaseInterview {
             decision.caseID = record.id!
             decision.needsRehabilitation = input.needsRehabilitation
             decision.services = Service.store(input.services)
-            decision.riskLevel = input.riskLevel.rawValue
-            decision.screenedLevel = screened.rawValue
+            decision.riskLevel = input.riskLevel
+            decision.screenedLevel = screened
             decision.riskReason = reason
             decision.safeContact = contact
             decision.draftedBy = staff.userID
@@ -106,7 +106,7 @@ struct CaseInterview {
             // factor added since (strangulation, say) must not leave a lower level in effect, for
             // the police notice and the placement take their urgency from it. Judgement only raises.
             let screened = Self.screenedLevel(try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!).all())
-            guard let chosen = RiskLevel(rawValue: decision.riskLevel), chosen >= screened else {
+            guard decision.riskLevel >= screened else {
                 throw ValidationProblems([.init(field: "riskLevel", code: "riskBelowScreen")])
             }
             switch section {

@@ -117,7 +117,7 @@ struct CasePage {
                        Row(labelKey: "case.form.consentCapturedAs", textKey: "code.consentCapture.\(detail.consent.capturedAs)")]
         if let witness = detail.consent.witnessedBy { consent.append(Row(labelKey: "case.form.witnessedBy", text: witness)) }
 
-        let status = CaseStatus(rawValue: detail.status) ?? .registered
+        let status = detail.status
         let mySection = CaseRules.section(for: staff.role)
         let signedDecision = detail.decision?.inEffect == true
         let canAssess = mySection != nil && CaseRules.canAssess(status: status, eligible: detail.eligible) && !signedDecision
@@ -126,13 +126,13 @@ struct CasePage {
 
         return try await req.view.render("case", Context(
             page: req.staffFrame(titleKey: "case.list.heading"), id: detail.id, number: detail.number, pseudonym: detail.pseudonym,
-            statusKey: "code.caseStatus.\(detail.status)", eligible: detail.eligible, identity: identity, applicant: applicant, consent: consent,
+            statusKey: detail.status.messageKey, eligible: detail.eligible, identity: identity, applicant: applicant, consent: consent,
             duplicates: detail.duplicates, clocks: detail.clocks.map(ClockLine.init),
             documents: detail.documents.map { DocumentRow(id: $0.id, kindKey: "code.documentKind.\($0.kind)", size: BakuFormat.number(Double($0.size) / 1024, fractionDigits: 1) + " KB", uploaded: BakuFormat.dateTime($0.uploadedAt)) },
             actOutstanding: detail.actOutstanding, documentKinds: Choice.of(DocumentKind.self, selected: []),
             canUpload: AccessPolicy.allows(staff.role, .uploadDocument) && status != .refused,
             seesInterview: detail.assessments != nil, sections: (detail.assessments ?? []).map { sectionView($0, req.language) },
-            screenedLevel: detail.screenedRiskLevel.map { Catalogue.shared.text("code.riskLevel.\($0)", req.language) },
+            screenedLevel: detail.screenedRiskLevel.map { Catalogue.shared.text($0.messageKey, req.language) },
             sectionForm: canAssess ? sectionForm(mySection!, existing: existingMine, typed: sectionInput) : nil,
             decision: detail.decision.map { decisionRows($0, req.language) }, safeContact: detail.decision?.safeContact.map { contactRows($0, req.language) },
             signatures: signatureRows(detail.decision), inEffect: signedDecision,
@@ -164,7 +164,7 @@ struct CasePage {
             canRequest: AccessPolicy.allows(staff.role, .requestPlacement) && CaseSteps.mayRequestPlacement(facts),
             actOutstanding: !CaseSteps.hasConfirmingAct(facts) && !facts.actOverridden && !(p?.emergencyOverride ?? false),
             canOverride: AccessPolicy.allows(staff.role, .overridePlacementAct) && CaseSteps.mayOverrideAct(facts),
-            urgencies: Choice.of(NoticeUrgency.self, selected: [decision?.riskLevel == "high" ? "urgent" : "routine"]),
+            urgencies: Choice.of(NoticeUrgency.self, selected: [NoticeUrgency.effective(asked: .routine, risk: decision?.riskLevel).rawValue]),
             access: Choice.of(Accessibility.self, selected: []))
     }
 
@@ -175,7 +175,7 @@ struct CasePage {
         return PoliceSection(notices: try await NoticeLine.lines(notices, on: db), canInform: mayInform && CaseSteps.mayInformPolice(facts),
                              canRetry: AccessPolicy.allows(staff.role, .retryNotice),
                              protocolOnFile: mayInform && CaseSteps.mayRecordPoliceAlreadyKnow(facts),
-                             urgencies: Choice.of(NoticeUrgency.self, selected: [detail.decision?.riskLevel == "high" ? "urgent" : "routine"]),
+                             urgencies: Choice.of(NoticeUrgency.self, selected: [NoticeUrgency.effective(asked: .routine, risk: detail.decision?.riskLevel).rawValue]),
                              prosecutions: Choice.of(ProsecutionPosition.self, selected: ["undecided"]))
     }
 

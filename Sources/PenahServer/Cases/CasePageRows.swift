@@ -13,11 +13,16 @@ extension CasePage {
                  Row(labelKey: "case.interview.needs", text: names("need", s.needs))]
         if let date = s.facts.incidentDate.flatMap(RegistrationRules.parseBirthDate) { rows.append(Row(labelKey: "case.interview.incidentDate", text: BakuFormat.date(date))) }
         if let district = s.facts.incidentDistrict { rows.append(Row(labelKey: "case.interview.incidentDistrict", text: district)) }
-        for (key, value) in [("livesWithPerpetrator", s.facts.livesWithPerpetrator), ("childrenPresent", s.facts.childrenPresent),
-                             ("earlierIncidents", s.facts.earlierIncidents), ("protectionOrderExists", s.facts.protectionOrderExists)] {
+        for (key, value) in interviewFlags(s.facts) {
             if let value { rows.append(Row(labelKey: "case.interview.\(key)", textKey: value ? "case.page.yes" : "case.page.no")) }
         }
         return SectionView(titleKey: "code.section.\(s.section)", rows: rows, notes: s.notes)
+    }
+
+    /// A section's yes/no facts in the order the page shows them, labelled `case.interview.<key>`.
+    static func interviewFlags(_ facts: AssessmentFacts?) -> [(String, Bool?)] {
+        [("livesWithPerpetrator", facts?.livesWithPerpetrator), ("childrenPresent", facts?.childrenPresent),
+         ("earlierIncidents", facts?.earlierIncidents), ("protectionOrderExists", facts?.protectionOrderExists)]
     }
 
     static func sectionForm(_ section: AssessmentSection, existing: CaseDetail.Section?, typed: AssessmentInput?) -> SectionForm {
@@ -25,9 +30,7 @@ extension CasePage {
         let factors = typed.map { Array($0.presentFactors).map(\.rawValue) } ?? existing?.riskFactors ?? []
         let needs = typed?.needs.map(\.rawValue) ?? existing?.needs ?? []
         let facts = typed.map(AssessmentFacts.init) ?? existing?.facts
-        let flags = [("livesWithPerpetrator", facts?.livesWithPerpetrator), ("childrenPresent", facts?.childrenPresent),
-                     ("earlierIncidents", facts?.earlierIncidents), ("protectionOrderExists", facts?.protectionOrderExists)]
-            .map { Choice(value: $0.0, labelKey: "case.interview.\($0.0)", selected: $0.1 == true) }
+        let flags = interviewFlags(facts).map { Choice(value: $0.0, labelKey: "case.interview.\($0.0)", selected: $0.1 == true) }
         return SectionForm(section: section.rawValue, violenceForms: Choice.of(ViolenceForm.self, selected: forms),
                            relationships: Choice.of(Relationship.self, selected: [typed?.relationship?.rawValue ?? existing?.relationship ?? ""]),
                            riskFactors: Choice.of(RiskFactor.self, selected: factors), needs: Choice.of(Need.self, selected: needs),
@@ -38,7 +41,7 @@ extension CasePage {
     static func decisionRows(_ d: CaseDetail.Decision, _ language: Language) -> [Row] {
         let services = d.services.map { Catalogue.shared.text("code.service.\($0)", language) }.joined(separator: ", ")
         return [Row(labelKey: "case.decision.needsRehabilitation", textKey: d.needsRehabilitation ? "case.page.yes" : "case.page.no"),
-                Row(labelKey: "case.decision.riskLevel", textKey: "code.riskLevel.\(d.riskLevel)"),
+                Row(labelKey: "case.decision.riskLevel", textKey: d.riskLevel.messageKey),
                 Row(labelKey: "case.decision.services", text: services.isEmpty ? "—" : services)]
             + (d.riskReason.map { [Row(labelKey: "case.decision.riskReason", text: $0)] } ?? [])
     }
@@ -59,12 +62,16 @@ extension CasePage {
                 Row(labelKey: "code.section.psychological", text: d.psychologistSignedAt.map(BakuFormat.dateTime), textKey: d.psychologistSignedAt == nil ? "case.decision.awaiting" : nil)]
     }
 
+    /// The safe-contact record's yes/no answers, labelled `case.decision.<key>`.
+    static func safeContactFlags(_ c: SafeContact?) -> [(String, Bool?)] {
+        [("mayIdentifyAsDost", c?.mayIdentifyAsDost), ("voicemailSafe", c?.voicemailSafe), ("smsSafe", c?.smsSafe)]
+    }
+
     static func decisionForm(_ d: CaseDetail.Decision?) -> DecisionForm {
         let c = d?.safeContact
-        let flags = [("mayIdentifyAsDost", c?.mayIdentifyAsDost), ("voicemailSafe", c?.voicemailSafe), ("smsSafe", c?.smsSafe)]
-            .map { Choice(value: $0.0, labelKey: "case.decision.\($0.0)", selected: $0.1 == true) }
+        let flags = safeContactFlags(c).map { Choice(value: $0.0, labelKey: "case.decision.\($0.0)", selected: $0.1 == true) }
         return DecisionForm(services: Choice.of(Service.self, selected: d?.services ?? []),
-                            riskLevels: Choice.of(RiskLevel.self, selected: [d?.riskLevel ?? d?.screenedRiskLevel ?? "standard"]),
+                            riskLevels: Choice.of(RiskLevel.self, selected: [(d?.riskLevel ?? d?.screenedRiskLevel ?? .standard).rawValue]),
                             methods: Choice.of(SafeContact.Method.self, selected: c?.methods.map(\.rawValue) ?? []), contactFlags: flags,
                             needsRehabilitation: d?.needsRehabilitation ?? true, riskReason: d?.riskReason ?? "", safeTimes: c?.safeTimes ?? "", codeWord: c?.codeWord ?? "")
     }

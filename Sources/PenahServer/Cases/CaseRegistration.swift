@@ -37,7 +37,7 @@ struct CaseRegistration {
         case .failure(let found): throw ValidationProblems(found.problems)
         }
         guard let unit = try await UnitService(db: db).find(code: staff.unitCode), let unitID = unit.id,
-              unit.kind?.servesVisitors == true || unit.kind == .hq else { throw Abort(.notFound) }
+              unit.kind.servesVisitors || unit.kind == .hq else { throw Abort(.notFound) }
         let ticket = try await linkedTicket(input.ticketId, unitID: unitID)
 
         let sealed = try await vault.seal(try JSONEncoder().encode(valid.identity), field: CaseIdentity.field)

@@ -9,14 +9,13 @@ final class CaseDocument: Model, @unchecked Sendable {
     static let schema = "case_documents"
     @ID(key: .id) var id: UUID?
     @Field(key: "case_id") var caseID: UUID
-    @Field(key: "kind") var kindCode: String
+    @Field(key: "kind") var kind: DocumentKind
     @Field(key: "content_type") var contentType: String
     @Field(key: "sha256") var sha256: String
     @Field(key: "size") var size: Int
     @Field(key: "uploaded_by") var uploadedBy: UUID
     @Field(key: "uploaded_at") var uploadedAt: Date
     init() {}
-    var kind: DocumentKind? { DocumentKind(rawValue: kindCode) }
 }
 
 /// One section of the joint interview. Structured facts in the clear (they drive the risk screen and
@@ -25,7 +24,7 @@ final class CaseAssessment: Model, @unchecked Sendable {
     static let schema = "case_assessments"
     @ID(key: .id) var id: UUID?
     @Field(key: "case_id") var caseID: UUID
-    @Field(key: "section") var sectionCode: String
+    @Field(key: "section") var section: AssessmentSection
     @Field(key: "author_id") var authorID: UUID
     @Field(key: "violence_forms") var violenceForms: String
     @OptionalField(key: "relationship") var relationship: String?
@@ -46,8 +45,8 @@ final class CaseDecision: Model, @unchecked Sendable {
     @Field(key: "case_id") var caseID: UUID
     @Field(key: "needs_rehabilitation") var needsRehabilitation: Bool
     @Field(key: "services") var services: String
-    @Field(key: "risk_level") var riskLevel: String
-    @Field(key: "screened_level") var screenedLevel: String
+    @Field(key: "risk_level") var riskLevel: RiskLevel
+    @Field(key: "screened_level") var screenedLevel: RiskLevel
     @OptionalField(key: "risk_reason") var riskReason: String?
     @OptionalField(key: "safe_contact") var safeContact: String?
     @Field(key: "drafted_by") var draftedBy: UUID

@@ -26,7 +26,7 @@ struct CreateServiceAccountCommand: AsyncCommand {
             throw CommandFailure("--name: 3–64 characters of a–z, 0–9, '.', '_' or '-'")
         }
         let db = context.application.db
-        guard let hq = try await Unit.query(on: db).filter(\.$kindCode == UnitKind.hq.rawValue).first() else {
+        guard let hq = try await Unit.query(on: db).filter(\.$kind == .hq).first() else {
             throw CommandFailure("create the HQ unit first: penah unit create --code HQ --kind hq --name \"…\"")
         }
         guard try await StaffUser.query(on: db).filter(\.$username == username).first() == nil else {
@@ -36,7 +36,7 @@ struct CreateServiceAccountCommand: AsyncCommand {
             let user = StaffUser()
             user.username = username
             user.displayName = signature.name ?? username
-            user.roleCode = role.rawValue
+            user.role = role
             user.$unit.id = try hq.requireID()
             user.totpLastStep = 0
             user.isService = true

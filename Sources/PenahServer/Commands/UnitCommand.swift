@@ -32,7 +32,7 @@ struct CreateUnitCommand: AsyncCommand {
             let unit = try await service.create(code: signature.code ?? "", kind: kind, name: signature.name ?? "",
                                                 parentCode: signature.parent, capacity: capacity,
                                                 actor: .system("cli:unit-create"))
-            context.console.print("Created \(unit.kindCode) \(unit.code): \(unit.name)")
+            context.console.print("Created \(unit.kind.rawValue) \(unit.code): \(unit.name)")
         } catch let problems as ValidationProblems {
             throw CommandFailure(problems.englishSummary)
         }

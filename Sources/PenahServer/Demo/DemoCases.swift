@@ -58,7 +58,7 @@ struct DemoCases {
     @discardableResult
     func seed(count: Int, from: Int = 0, workers: Int = 4, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
         guard count > 0 else { return 0 }
-        let registrar = try await StaffUser.query(on: db).filter(\.$roleCode == Role.reception.rawValue).first()
+        let registrar = try await StaffUser.query(on: db).filter(\.$role == .reception).first()
         let registrarID = registrar?.id ?? UUID()
         let registration = CaseRegistration(db: db, vault: vault)
         let now = Date()

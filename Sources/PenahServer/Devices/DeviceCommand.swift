@@ -40,7 +40,7 @@ struct RevokeDeviceCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let db = context.application.db
         let username = StaffService.normalisedUsername(signature.name ?? "")
-        guard let device = try await StaffUser.query(on: db).filter(\.$username == username).first(), device.role?.isDeviceRole == true else {
+        guard let device = try await StaffUser.query(on: db).filter(\.$username == username).first(), device.role.isDeviceRole else {
             throw CommandFailure("--name: no kiosk of that name")
         }
         try await db.writeTransaction { db in

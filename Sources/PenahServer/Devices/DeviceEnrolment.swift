@@ -16,7 +16,7 @@ struct DeviceEnrolment {
         guard !code.isEmpty, code.count <= 64 else { return nil }
         return try await db.writeTransaction { db in
             guard let device = try await StaffUser.query(on: db).filter(\.$enrolmentCodeHash == SessionStore.hash(code)).with(\.$unit).first(),
-                  device.role?.isDeviceRole == true, device.active, let expires = device.enrolmentExpiresAt, expires > now
+                  device.role.isDeviceRole, device.active, let expires = device.enrolmentExpiresAt, expires > now
             else { return nil }
             try await RowLock.hold(StaffUser.schema, id: try device.requireID(), on: db)
             let store = SessionStore(db: db)

@@ -63,7 +63,7 @@ struct NoticeBody: Codable, Sendable, Equatable {
         }
         return NoticeBody(
             noticeId: id, number: number, caseNumber: caseNumber, unitCode: unitCode, urgency: urgency.rawValue,
-            riskLevel: decision?.riskLevel, createdAt: createdAt, legalBasis: legalBasis,
+            riskLevel: decision?.riskLevel.rawValue, createdAt: createdAt, legalBasis: legalBasis,
             incident: Incident(violenceForms: legal.violenceForms, date: legal.facts.incidentDate, district: legal.facts.incidentDistrict,
                                relationship: legal.relationship, childrenPresent: legal.facts.childrenPresent),
             perpetrator: Perpetrator(livesWithVictim: legal.facts.livesWithPerpetrator, weaponAccess: factors.contains("weaponAccess"),

@@ -13,7 +13,7 @@ struct NoticeDelivery: Sendable {
     let db: any Database
     let vault: IdentityVault
     /// By outbox channel: `policeGateway`, `esdas`. A channel without an adapter waits.
-    let adapters: [String: any OutboxAdapter]
+    let adapters: [DeliveryRoute: any OutboxAdapter]
     let policy: RetryPolicy
     var logger = Logger(label: "penah.notices")
 
@@ -69,7 +69,7 @@ struct NoticeDelivery: Sendable {
             return Outcome(message: message, token: token, notice: found, result: .failure(DeliveryError(reason: "unreadable")))
         }
         let result: Result<String?, DeliveryError>
-        do { result = .success(try await adapters[message.channelCode]!.deliver(notice: notice, body: body)) }
+        do { result = .success(try await adapters[message.route]!.deliver(notice: notice, body: body)) }
         catch let error as DeliveryError { result = .failure(error) }
         catch { result = .failure(DeliveryError(reason: "transport")) }
         return Outcome(message: message, token: token, notice: notice, result: result)
@@ -92,7 +92,7 @@ struct NoticeDelivery: Sendable {
             let candidates = try await Self.due(channels: channels, nowMs: nowMs, count: count, on: db)
             for candidate in candidates {
                 try await OutboxMessage.query(on: db)
-                    .filter(\.$id == candidate.id!).filter(\.$statusCode == OutboxState.pending).filter(\.$attempts == candidate.attempts)
+                    .filter(\.$id == candidate.id!).filter(\.$state == .pending).filter(\.$attempts == candidate.attempts)
                     .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
                     .set(\.$leaseToken, to: token).set(\.$leaseUntilMs, to: lease).set(\.$attempts, to: candidate.attempts + 1)
                     .update()
@@ -108,16 +108,16 @@ struct NoticeDelivery: Sendable {
     /// Due messages, urgent first, then the oldest. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets
     /// several nodes take different messages at once instead of queueing for the same rows;
     /// SQLite's writers are serialised anyway.
-    static func due(channels: [String], nowMs: Int64, count: Int, on db: any Database) async throws -> [OutboxMessage] {
+    static func due(channels: [DeliveryRoute], nowMs: Int64, count: Int, on db: any Database) async throws -> [OutboxMessage] {
         let query = OutboxMessage.query(on: db)
-            .filter(\.$channelCode ~~ channels)
-            .filter(\.$statusCode == OutboxState.pending).filter(\.$nextAttemptMs <= nowMs)
+            .filter(\.$route ~~ channels)
+            .filter(\.$state == .pending).filter(\.$nextAttemptMs <= nowMs)
             .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
         if db.engine == .sqlite { return try await query.sort(\.$priority).sort(\.$createdMs).limit(count).all() }
         // Raw SQL because Fluent cannot say FOR UPDATE SKIP LOCKED; every value is bound.
         let rows = try await (db as! any SQLDatabase).raw("""
             SELECT id FROM outbox_messages
-            WHERE channel IN (\(binds: channels)) AND status = \(bind: OutboxState.pending) AND next_attempt_ms <= \(bind: nowMs)
+            WHERE channel IN (\(binds: channels.map(\.rawValue))) AND status = \(bind: OutboxState.pending.rawValue) AND next_attempt_ms <= \(bind: nowMs)
               AND (lease_until_ms IS NULL OR lease_until_ms < \(bind: nowMs))
             ORDER BY priority, created_ms LIMIT \(bind: count) FOR UPDATE SKIP LOCKED
             """).all()
@@ -155,10 +155,10 @@ struct NoticeDelivery: Sendable {
                   let notice = try await NoticeRecord.find(notice.id, on: db) else { return nil }
             switch outcome {
             case .success(let reference):
-                current.statusCode = OutboxState.done
+                current.state = .done
                 current.leaseToken = nil
                 current.lastError = nil
-                if current.channelCode == DeliveryRoute.esdas.rawValue {
+                if current.route == .esdas {
                     notice.outgoingNumber = reference
                     try await notice.save(on: db)
                     event = ("notice.registered", notice.caseID)
@@ -175,16 +175,16 @@ struct NoticeDelivery: Sendable {
                 current.leaseToken = nil
                 current.leaseUntilMs = nil
                 if current.attempts >= policy.maxAttempts {
-                    current.statusCode = OutboxState.failed
+                    current.state = .failed
                     // A failed ESDAS registration leaves the notice's own state alone.
-                    if current.channelCode == DeliveryRoute.policeGateway.rawValue, notice.status.allows(.failed) {
+                    if current.route == .policeGateway, notice.status.allows(.failed) {
                         notice.status = .failed
                         notice.failedAt = now
                         try await notice.save(on: db)
                     }
                     // The alert: supervisors see failed notices at /notices; operations see this event.
-                    event = ("notice.failed.\(current.channelCode)", notice.caseID)
-                    logger.warning("notice delivery failed for good", metadata: ["notice": "\(notice.id!)", "channel": "\(current.channelCode)", "attempts": "\(current.attempts)"])
+                    event = ("notice.failed.\(current.route.rawValue)", notice.caseID)
+                    logger.warning("notice delivery failed for good", metadata: ["notice": "\(notice.id!)", "channel": "\(current.route.rawValue)", "attempts": "\(current.attempts)"])
                 } else {
                     let wait = Backoff.delay(attempt: current.attempts, baseMilliseconds: policy.baseMilliseconds, capMilliseconds: policy.capMilliseconds)
                     current.nextAttemptMs = now.milliseconds + Int64(wait)

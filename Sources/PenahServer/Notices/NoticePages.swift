@@ -82,7 +82,7 @@ struct NoticeLine: Encodable {
     /// `outbox` holds the notice's outbox rows (any others are ignored).
     init(_ n: NoticeRecord, outbox: [OutboxMessage] = []) {
         let mine = outbox.filter { $0.noticeID == n.id }
-        let registration = mine.first { $0.channelCode == DeliveryRoute.esdas.rawValue }
+        let registration = mine.first { $0.route == .esdas }
         id = n.id!; caseID = n.caseID; number = n.number; statusKey = "code.noticeStatus.\(n.status.rawValue)"
         urgencyKey = "code.noticeUrgency.\(n.urgency.rawValue)"; channelKey = "code.noticeChannel.\(n.channel.rawValue)"
         created = BakuFormat.dateTime(n.createdAt); sent = n.sentAt.map(BakuFormat.dateTime); acknowledged = n.acknowledgedAt.map(BakuFormat.dateTime)
@@ -90,8 +90,8 @@ struct NoticeLine: Encodable {
         minutesToAcknowledgement = n.acknowledgedAt.map { Int($0.timeIntervalSince(n.createdAt) / 60) }
         isLetter = n.channel == .letter
         canConfirmLetter = n.channel == .letter && n.status == .queued
-        canRetry = mine.contains { $0.statusCode == OutboxState.failed }
-        registrationKey = registration.map { "notice.esdas.\($0.statusCode)" }
+        canRetry = mine.contains { $0.state == .failed }
+        registrationKey = registration.map { "notice.esdas.\($0.state.rawValue)" }
         outgoingNumber = n.outgoingNumber
     }
 

@@ -39,10 +39,10 @@ final class OutboxMessage: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "notice_id") var noticeID: UUID
-    @Field(key: "channel") var channelCode: String
+    @Field(key: "channel") var route: DeliveryRoute
     /// 0 urgent, 1 routine: lower goes first.
     @Field(key: "priority") var priority: Int
-    @Field(key: "status") var statusCode: String
+    @Field(key: "status") var state: OutboxState
     @Field(key: "attempts") var attempts: Int
     @Field(key: "next_attempt_ms") var nextAttemptMs: Int64
     @OptionalField(key: "lease_token") var leaseToken: String?

@@ -24,7 +24,7 @@ struct NoticeService {
         guard let legal = detail.assessments?.first(where: { $0.section == AssessmentSection.legal.rawValue }) else { throw Abort(.conflict) }
         // The higher of the decision's level and the screen's as it stands: a draft written
         // before a factor was added must not make the notice less urgent than the screen says.
-        let levels = [detail.decision.flatMap { RiskLevel(rawValue: $0.riskLevel) }, detail.screenedRiskLevel.flatMap(RiskLevel.init(rawValue:))]
+        let levels = [detail.decision?.riskLevel, detail.screenedRiskLevel]
         let urgency = NoticeUrgency.effective(asked: input.urgency, risk: levels.compactMap { $0 }.max())
         // Which routes this unit uses is configuration; the gateway needs its address too.
         let routes = settings.notices.routes(forUnit: detail.unitCode)
@@ -64,9 +64,9 @@ struct NoticeService {
     static func enqueue(_ notice: NoticeRecord, route: DeliveryRoute, now: Date, on db: any Database) async throws {
         let message = OutboxMessage()
         message.noticeID = try notice.requireID()
-        message.channelCode = route.rawValue
+        message.route = route
         message.priority = notice.urgency == .urgent ? 0 : 1
-        message.statusCode = OutboxState.pending
+        message.state = .pending
         message.attempts = 0
         message.nextAttemptMs = now.milliseconds
         message.createdMs = now.milliseconds
@@ -104,10 +104,8 @@ struct NoticeService {
 }
 
 /// The outbox row's own states (the notice's are `NoticeStatus`).
-enum OutboxState {
-    static let pending = "pending"
-    static let done = "done"
-    static let failed = "failed"
+enum OutboxState: String, Codable, Sendable {
+    case pending, done, failed
 }
 
 extension Date {

@@ -47,8 +47,8 @@ struct NoticeTracking {
             if notice.sentAt == nil { notice.sentAt = min(received, now) }
             try await notice.save(on: db)
             // Nothing left to send to the police (an ESDAS registration still goes ahead).
-            try await OutboxMessage.query(on: db).filter(\.$noticeID == noticeID).filter(\.$channelCode == DeliveryRoute.policeGateway.rawValue)
-                .set(\.$statusCode, to: OutboxState.done).set(\.$leaseToken, to: nil).update()
+            try await OutboxMessage.query(on: db).filter(\.$noticeID == noticeID).filter(\.$route == .policeGateway)
+                .set(\.$state, to: .done).set(\.$leaseToken, to: nil).update()
             try await AuditLog.append(on: db, actor: actor, action: "notice.acknowledge", recordType: "case", recordID: notice.caseID.uuidString)
             return notice
         }
@@ -60,15 +60,15 @@ struct NoticeTracking {
         let found = try await find(noticeID, for: staff, .retryNotice)
         return try await db.writeTransaction { db in
             guard let notice = try await NoticeRecord.find(found.id, on: db) else { throw Abort(.notFound) }
-            let failed = try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!).filter(\.$statusCode == OutboxState.failed).count()
+            let failed = try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!).filter(\.$state == .failed).count()
             guard failed > 0 else { throw Abort(.conflict) }
             if notice.status == .failed {
                 notice.status = .queued
                 notice.failedAt = nil
                 try await notice.save(on: db)
             }
-            try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!).filter(\.$statusCode == OutboxState.failed)
-                .set(\.$statusCode, to: OutboxState.pending).set(\.$attempts, to: 0).set(\.$nextAttemptMs, to: now.milliseconds)
+            try await OutboxMessage.query(on: db).filter(\.$noticeID == notice.id!).filter(\.$state == .failed)
+                .set(\.$state, to: .pending).set(\.$attempts, to: 0).set(\.$nextAttemptMs, to: now.milliseconds)
                 .set(\.$leaseToken, to: nil).set(\.$leaseUntilMs, to: nil).update()
             try await AuditLog.append(on: db, actor: actor, action: "notice.retry", recordType: "case", recordID: notice.caseID.uuidString)
             return notice

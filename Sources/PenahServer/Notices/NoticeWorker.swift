@@ -42,12 +42,12 @@ extension Application {
     /// `PENAH_POLICE_GATEWAY_URL` is set, ESDAS when `PENAH_ESDAS_URL` is.
     func noticeDelivery() -> NoticeDelivery {
         let s = settings
-        var adapters: [String: any OutboxAdapter] = [:]
+        var adapters: [DeliveryRoute: any OutboxAdapter] = [:]
         if let url = s.policeGatewayURL, let secret = s.policeGatewaySecret {
-            adapters[DeliveryRoute.policeGateway.rawValue] = HTTPPoliceGateway(url: url, secret: secret, client: http.client.shared)
+            adapters[.policeGateway] = HTTPPoliceGateway(url: url, secret: secret, client: http.client.shared)
         }
         if let url = s.notices.esdasURL, let token = s.notices.esdasToken {
-            adapters[DeliveryRoute.esdas.rawValue] = ESDASRegistration(url: url, token: token, client: http.client.shared)
+            adapters[.esdas] = ESDASRegistration(url: url, token: token, client: http.client.shared)
         }
         return NoticeDelivery(db: db, vault: vault(), adapters: adapters,
                               policy: .init(maxAttempts: s.notices.maxAttempts, baseMilliseconds: s.notices.retryBaseMilliseconds))

@@ -9,7 +9,7 @@ import Vapor
 struct PlacementOnCase: Content {
     let id: UUID
     let status: String
-    let urgency: String
+    let urgency: NoticeUrgency
     let submittedAt: Date
     let dueAt: Date
     let decidedAt: Date?

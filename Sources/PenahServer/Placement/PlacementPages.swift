@@ -46,7 +46,7 @@ struct PlacementPages: RouteCollection {
         let thread = try await PlacementThread(db: req.db, vault: req.vault).lines(of: item.request.id).map(ThreadLine.init)
         return try await req.view.render("sxa-request", RequestContext(
             page: req.staffFrame(titleKey: "placement.request.heading"), line: RequestLine(item.request, req.language),
-            shelters: item.shelters.map { FitLine(shelterId: $0.shelterId, name: $0.name, free: $0.free, fits: $0.fits, misfitKey: $0.misfit.map { "placement.misfit.\($0)" }) },
+            shelters: item.shelters.map { FitLine(shelterId: $0.shelterId, name: $0.name, free: $0.free, fits: $0.fits, misfitKey: $0.misfit?.messageKey) },
             thread: thread, decidable: PlacementStatus(rawValue: item.request.status)?.isDecidable == true,
             problems: CaseFormProblems.lines(problems, labelPrefixes: ["placement.form."])))
     }
@@ -84,7 +84,7 @@ struct PlacementPages: RouteCollection {
 
     @Sendable func stays(_ req: Request) async throws -> View {
         let stays = try await ShelterStay.query(on: req.db).filter(\.$dischargedAt == nil).sort(\.$plannedEnd).limit(500).all()
-        let names = Dictionary(uniqueKeysWithValues: try await Unit.query(on: req.db).filter(\.$kindCode == UnitKind.shelter.rawValue).all().map { ($0.id!, $0.name) })
+        let names = Dictionary(uniqueKeysWithValues: try await Unit.query(on: req.db).filter(\.$kind == .shelter).all().map { ($0.id!, $0.name) })
         let rows = stays.map { StaysContext.Row(id: $0.id!, pseudonym: $0.pseudonym, shelter: names[$0.shelterID] ?? "", started: BakuFormat.date($0.startedAt),
                                                 plannedEnd: BakuFormat.date($0.plannedEnd), plannedEndInput: BakuFormat.date($0.plannedEnd.addingTimeInterval(90 * 86_400))) }
         return try await req.view.render("sxa-stays", StaysContext(page: req.staffFrame(titleKey: "placement.stays.heading"), rows: rows))
@@ -157,8 +157,8 @@ struct RequestLine: Encodable {
 
     init(_ v: PlacementView, _ language: Language) {
         func text(_ key: String) -> String { Catalogue.shared.text(key, language) }
-        id = v.id; pseudonym = v.pseudonym; statusKey = "code.placementStatus.\(v.status)"; riskKey = "code.riskLevel.\(v.riskLevel)"
-        urgencyKey = "code.noticeUrgency.\(v.urgency)"; sexKey = "code.sex.\(v.sex)"; ageKey = "code.ageBand.\(v.ageBand)"
+        id = v.id; pseudonym = v.pseudonym; statusKey = "code.placementStatus.\(v.status)"; riskKey = v.riskLevel.messageKey
+        urgencyKey = v.urgency.messageKey; sexKey = "code.sex.\(v.sex)"; ageKey = "code.ageBand.\(v.ageBand)"
         children = v.children.isEmpty ? "—" : v.children.map { "\($0.age) (\(text("code.sex.\($0.sex.rawValue)")))" }.joined(separator: ", ")
         needs = v.needs.isEmpty ? "—" : v.needs.map { text("code.need.\($0)") }.joined(separator: ", ")
         access = v.accessibilityNeeds.isEmpty ? "—" : v.accessibilityNeeds.map { text("code.accessibility.\($0)") }.joined(separator: ", ")

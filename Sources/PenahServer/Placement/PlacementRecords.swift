@@ -11,7 +11,7 @@ final class ShelterProfile: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "unit_id") var unitID: UUID
-    @Field(key: "operator") var operatorCode: String
+    @Field(key: "operator") var shelterOperator: ShelterOperator
     @OptionalField(key: "accredited_from") var accreditedFrom: String?
     @OptionalField(key: "accredited_to") var accreditedTo: String?
     /// `ShelterIntake` as JSON: whom it takes and its district.
@@ -29,7 +29,7 @@ final class ShelterProfile: Model, @unchecked Sendable {
     static func makeDefault(for unit: Unit) throws -> ShelterProfile {
         let fresh = ShelterProfile()
         fresh.unitID = try unit.requireID()
-        fresh.operatorCode = unit.code.uppercased().contains("SXA") ? ShelterOperator.sxa.rawValue : ShelterOperator.ngo.rawValue
+        fresh.shelterOperator = unit.code.uppercased().contains("SXA") ? .sxa : .ngo
         fresh.intake = String(decoding: try JSONEncoder().encode(ShelterIntake()), as: UTF8.self)
         fresh.location = ""
         fresh.occupied = 0
@@ -52,11 +52,11 @@ final class PlacementRequest: Model, @unchecked Sendable {
     /// `[ChildProfile]` as JSON.
     @Field(key: "children") var children: String
     @Field(key: "needs") var needs: String
-    @Field(key: "risk_level") var riskLevel: String
+    @Field(key: "risk_level") var riskLevel: RiskLevel
     @OptionalField(key: "language") var language: String?
     @Field(key: "interpreter_needed") var interpreterNeeded: Bool
     @Field(key: "accessibility") var accessibility: String
-    @Field(key: "urgency") var urgency: String
+    @Field(key: "urgency") var urgency: NoticeUrgency
     @OptionalField(key: "earliest_admission") var earliestAdmission: Date?
     /// Districts to avoid, comma-separated (where the perpetrator lives, for example).
     @Field(key: "avoid_regions") var avoidRegions: String

@@ -60,7 +60,7 @@ struct PlacementService {
         request.language = input.language ?? record.preferredLanguage
         request.interpreterNeeded = input.interpreterNeeded ?? record.interpreterNeeded
         request.accessibility = Accessibility.store(input.accessibilityNeeds ?? [])
-        request.urgency = NoticeUrgency.effective(asked: input.urgency, risk: RiskLevel(rawValue: decision.riskLevel)).rawValue
+        request.urgency = NoticeUrgency.effective(asked: input.urgency, risk: decision.riskLevel)
         request.earliestAdmission = input.earliestAdmission.flatMap(RFC3339.parse)
         request.avoidRegions = (input.avoidRegions ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ",", with: " ") }
             .filter { !$0.isEmpty }.joined(separator: ",")

@@ -14,11 +14,11 @@ struct PlacementView: Content {
     let children: [ChildProfile]
     let places: Int
     let needs: [String]
-    let riskLevel: String
+    let riskLevel: RiskLevel
     let language: String?
     let interpreterNeeded: Bool
     let accessibilityNeeds: [String]
-    let urgency: String
+    let urgency: NoticeUrgency
     let earliestAdmission: Date?
     let avoidRegions: [String]
     let emergencyOverride: Bool
@@ -49,11 +49,9 @@ struct PlacementView: Content {
 struct SXAInbox {
     let db: any Database
 
-    struct Fit: Content { let shelterId: UUID; let name: String; let free: Int; let fits: Bool; let misfit: String? }
+    struct Fit: Content { let shelterId: UUID; let name: String; let free: Int; let fits: Bool; let misfit: ShelterIntake.Misfit? }
     struct Item: Content { let request: PlacementView; let shelters: [Fit] }
     struct Page: Content { let items: [PlacementView]; let nextCursor: String? }
-
-    static let riskOrder = ["high": 0, "elevated": 1, "standard": 2]
 
     func list(status: PlacementStatus?, limit: Int = 50, now: Date = Date()) async throws -> [PlacementView] {
         var query = PlacementRequest.query(on: db)
@@ -63,7 +61,7 @@ struct SXAInbox {
         // Same due minute: the higher risk first.
         return rows.map { PlacementView($0, now: now) }
             .sorted { ($0.dueAt.timeIntervalSince1970 / 60).rounded(.down) != ($1.dueAt.timeIntervalSince1970 / 60).rounded(.down)
-                ? $0.dueAt < $1.dueAt : (Self.riskOrder[$0.riskLevel] ?? 3) < (Self.riskOrder[$1.riskLevel] ?? 3) }
+                ? $0.dueAt < $1.dueAt : $0.riskLevel > $1.riskLevel }
     }
 
     func item(_ id: UUID?, now: Date = Date()) async throws -> Item {
@@ -71,7 +69,7 @@ struct SXAInbox {
         let view = PlacementView(request, now: now)
         let registry = ShelterRegistry(db: db)
         var fits: [Fit] = []
-        for unit in try await Unit.query(on: db).filter(\.$kindCode == UnitKind.shelter.rawValue).sort(\.$code).all() {
+        for unit in try await Unit.query(on: db).filter(\.$kind == .shelter).sort(\.$code).all() {
             let entry = try await registry.entry(unit)
             let misfit = entry.intake.misfit(sex: view.sex, children: view.children,
                                              accessibilityNeeds: view.accessibilityNeeds.compactMap(Accessibility.init(rawValue:)), avoidRegions: view.avoidRegions)

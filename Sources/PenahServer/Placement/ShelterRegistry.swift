@@ -29,7 +29,7 @@ struct ShelterRegistry {
     /// Every shelter the caller may see: all for SXA and admin, their own for shelter staff.
     func list(for staff: StaffContext) async throws -> [Entry] {
         let scope = try await CaseScope.resolve(staff, .readShelters, on: db)
-        let units = try await Unit.query(on: db).filter(\.$kindCode == UnitKind.shelter.rawValue).sort(\.$code).all()
+        let units = try await Unit.query(on: db).filter(\.$kind == .shelter).sort(\.$code).all()
         var entries: [Entry] = []
         for unit in units where scope.covers(unitID: unit.id!) { entries.append(try await entry(unit, for: staff)) }
         return entries
@@ -46,7 +46,7 @@ struct ShelterRegistry {
         let p = try await profile(of: unit)
         let capacity = unit.capacity ?? 0
         return Entry(id: unit.id!, unitCode: unit.code, name: unit.name, capacity: capacity, occupied: p.occupied, held: p.held,
-                     free: max(0, capacity - p.occupied - p.held), operatorCode: p.operatorCode, accreditedFrom: p.accreditedFrom,
+                     free: max(0, capacity - p.occupied - p.held), operatorCode: p.shelterOperator.rawValue, accreditedFrom: p.accreditedFrom,
                      accreditedTo: p.accreditedTo, intake: p.intakeRules, location: staff.map { ShelterRules.seesLocation($0.role) } == true ? p.location : nil)
     }
 
@@ -82,7 +82,7 @@ struct ShelterRegistry {
         if let age = input.intake.boysMaxAge, !(0...17).contains(age) { problems.append(.init(field: "boysMaxAge", code: "outOfRange")) }
         if input.intake.languages.count > 10 || input.intake.languages.contains(where: { $0.count > 8 }) { problems.append(.init(field: "languages", code: "invalidValue")) }
         guard problems.isEmpty else { throw ValidationProblems(problems) }
-        profile.operatorCode = input.operatorCode.rawValue
+        profile.shelterOperator = input.operatorCode
         profile.accreditedFrom = input.accreditedFrom.flatMap { RegistrationRules.parseBirthDate($0) }.map(BakuFormat.dayKey)
         profile.accreditedTo = input.accreditedTo.flatMap { RegistrationRules.parseBirthDate($0) }.map(BakuFormat.dayKey)
         profile.intake = String(decoding: try JSONEncoder().encode(input.intake), as: UTF8.self)

@@ -24,7 +24,7 @@ struct BoardRoutes: RouteCollection {
 
     private func servingUnit(_ req: Request) async throws -> Unit {
         guard let code = req.parameters.get("unitCode"), let unit = try await UnitService(db: req.db).find(code: code),
-              unit.kind?.servesVisitors == true else { throw Abort(.notFound) }
+              unit.kind.servesVisitors else { throw Abort(.notFound) }
         return unit
     }
 

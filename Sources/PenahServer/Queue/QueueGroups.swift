@@ -45,7 +45,7 @@ final class QueueGroups: Sendable {
                         ticket.$unit.id = key.unitID
                         ticket.day = key.day
                         ticket.series = TicketNumber.socialServicesSeries
-                        ticket.priorityCode = issue.priority.rawValue
+                        ticket.priority = issue.priority
                         ticket.status = .waiting
                         ticket.issuedAt = issue.at
                         return ticket

@@ -31,7 +31,7 @@ struct QueueRepository {
         let rows = try await sql.raw(claimStatement(unitID: unitID, day: day, calls: calls)).all()
         // RETURNING gives no order; the calling order is that of the index.
         return try rows.map(Ticket.init(row:)).sorted {
-            (Self.rank(of: $0), $0.issuedAt, $0.number) < (Self.rank(of: $1), $1.issuedAt, $1.number)
+            ($0.priority.rank, $0.issuedAt, $0.number) < ($1.priority.rank, $1.issuedAt, $1.number)
         }
     }
 
@@ -66,8 +66,6 @@ struct QueueRepository {
             """
     }
 
-    private static func rank(of ticket: Ticket) -> Int { ticket.priorityCode == TicketPriority.priority.rawValue ? 0 : 1 }
-
     /// Priority tickets before standard ones; the same text as in the `tickets_next` index, so
     /// both databases use the index for the order.
     static let rank = "CASE priority WHEN 'priority' THEN 0 ELSE 1 END"
@@ -87,7 +85,7 @@ struct QueueRepository {
             try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: series), 0))").run()
         }
         let values = tickets.enumerated().map { offset, ticket in
-            "(\(bind: offset + 1), \(bind: ticket.id), \(bind: ticket.priorityCode), \(bind: ticket.issuedAt))" as SQLQueryString
+            "(\(bind: offset + 1), \(bind: ticket.id), \(bind: ticket.priority.rawValue), \(bind: ticket.issuedAt))" as SQLQueryString
         }
         let (unitID, day, series) = (first.$unit.id, first.day, first.series)
         // Raw: INSERT … SELECT from a CTE of bound VALUES, which SQLKit cannot build. Values bound.

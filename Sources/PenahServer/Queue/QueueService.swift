@@ -24,7 +24,7 @@ struct QueueService {
     /// The unit named in the path, if the caller may act on it.
     static func unit(code: String, for staff: StaffContext, on db: any Database) async throws -> Unit {
         guard code == staff.unitCode, let unit = try await UnitService(db: db).find(code: code),
-              unit.kind?.servesVisitors == true else { throw Abort(.notFound) }
+              unit.kind.servesVisitors else { throw Abort(.notFound) }
         return unit
     }
 
@@ -78,14 +78,14 @@ struct QueueService {
             .filter(\.$status ~~ [TicketStatus.waiting, .called, .serving])
             .all()
         let waiting = tickets.filter { $0.status == .waiting }
-            .sorted { ($0.priorityCode == "priority" ? 0 : 1, $0.issuedAt, $0.number) < ($1.priorityCode == "priority" ? 0 : 1, $1.issuedAt, $1.number) }
+            .sorted { ($0.priority.rank, $0.issuedAt, $0.number) < ($1.priority.rank, $1.issuedAt, $1.number) }
         let called = tickets.filter { $0.status != .waiting }.sorted { ($0.calledAt ?? .distantPast) > ($1.calledAt ?? .distantPast) }
         return (waiting.map { Self.view($0, now: now, showPriority: true) }, called.map { Self.view($0, now: now, showPriority: true) })
     }
 
     static func view(_ ticket: Ticket, now: Date, showPriority: Bool) -> TicketView {
         TicketView(id: ticket.id!, number: ticket.label, status: ticket.status.rawValue,
-                   priority: showPriority ? ticket.priorityCode : nil, desk: ticket.desk, issuedAt: ticket.issuedAt,
+                   priority: showPriority ? ticket.priority.rawValue : nil, desk: ticket.desk, issuedAt: ticket.issuedAt,
                    calledAt: ticket.calledAt,
                    waitingSeconds: ticket.status == .waiting ? Int(now.timeIntervalSince(ticket.issuedAt)) : nil)
     }

@@ -13,7 +13,7 @@ final class Ticket: Model, @unchecked Sendable {
     @Field(key: "day") var day: String
     @Field(key: "series") var series: String
     @Field(key: "number") var number: Int
-    @Field(key: "priority") var priorityCode: String
+    @Field(key: "priority") var priority: TicketPriority
     @Field(key: "status") var status: TicketStatus
     @OptionalField(key: "desk") var desk: Int?
     @Field(key: "issued_at") var issuedAt: Date
@@ -35,7 +35,7 @@ final class Ticket: Model, @unchecked Sendable {
         day = try row.decode(column: "day", as: String.self)
         series = try row.decode(column: "series", as: String.self)
         number = try row.decode(column: "number", as: Int.self)
-        priorityCode = try row.decode(column: "priority", as: String.self)
+        priority = try row.decode(column: "priority", as: TicketPriority.self)
         status = try row.decode(column: "status", as: TicketStatus.self)
         desk = try row.decode(column: "desk", as: Int?.self)
         issuedAt = try row.decode(column: "issued_at", as: Date.self)

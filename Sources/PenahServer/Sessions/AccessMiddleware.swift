@@ -52,10 +52,10 @@ enum Authenticator {
             guard let token = request.cookies[sessionCookie]?.string else { return }
             session = try await store.find(token: token, kind: .web)
         }
-        guard let session, let role = session.user.role, let unit = session.user.$unit.value else { return }
+        guard let session, let unit = session.user.$unit.value else { return }
         request.staff = StaffContext(
             userID: try session.user.requireID(), username: session.user.username, displayName: session.user.displayName,
-            role: role, unitCode: unit.code, unitName: unit.name,
+            role: session.user.role, unitCode: unit.code, unitName: unit.name,
             session: AuthSessionRef(id: try session.requireID(), kind: session.kind, csrfToken: session.csrfToken))
     }
 }

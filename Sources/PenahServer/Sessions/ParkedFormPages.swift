@@ -44,7 +44,7 @@ struct ParkedFormPages: RouteCollection {
         let user = session.user
         try await ParkedForms(db: req.db, vault: req.vault).park(
             userID: try user.requireID(), action: action, pairs: pairs,
-            actor: AuditActor(userID: user.id, role: user.roleCode, unitCode: user.$unit.value?.code ?? "-",
+            actor: AuditActor(userID: user.id, role: user.role.rawValue, unitCode: user.$unit.value?.code ?? "-",
                               requestID: req.safeID, address: req.facts.address))
         return fromScript ? Response(status: .noContent) : req.redirect(to: SitePath.login.rawValue + "?kept=1", redirectType: .normal)
     }

@@ -36,7 +36,7 @@ struct SessionStore {
         session.createdAt = now
         session.lastSeenAt = now
         session.expiresAt = now.addingTimeInterval(user.isService ? Self.serviceTokenLifetime
-                                                   : user.role?.isDeviceRole == true ? Self.deviceLifetime : Self.absoluteTimeout)
+                                                   : user.role.isDeviceRole ? Self.deviceLifetime : Self.absoluteTimeout)
         try await session.create(on: db)
         return (session, token)
     }
@@ -48,7 +48,7 @@ struct SessionStore {
             .filter(\.$kind == kind).filter(\.$endedAt == nil)
             .with(\.$user, { $0.with(\.$unit) }).first() else { return nil }
         // A device (the kiosk) stands unattended by design: no idle timeout, a long life, revoked by disabling it.
-        let idle = kind == .web && session.user.role?.isDeviceRole != true && now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
+        let idle = kind == .web && !session.user.role.isDeviceRole && now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
         guard session.expiresAt > now, !idle, session.user.active else { return nil }
         if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
             session.lastSeenAt = now
@@ -68,7 +68,7 @@ struct SessionStore {
         let user = session.user
         let lapsed = session.expiresAt <= now || now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
         guard lapsed, now.timeIntervalSince(session.lastSeenAt) < Self.absoluteTimeout, user.active, !user.isService,
-              user.role?.isDeviceRole != true else { return nil }
+              !user.role.isDeviceRole else { return nil }
         return session
     }
 

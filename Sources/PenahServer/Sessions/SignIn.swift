@@ -76,7 +76,7 @@ struct SignIn {
     }
 
     private static func actor(_ user: StaffUser?, _ request: RequestFacts) -> AuditActor {
-        AuditActor(userID: user?.id, role: user?.roleCode ?? "anonymous",
+        AuditActor(userID: user?.id, role: user?.role.rawValue ?? "anonymous",
                    unitCode: user?.$unit.value?.code ?? "-", requestID: request.requestID, address: request.address)
     }
 }

@@ -34,7 +34,7 @@ struct TokenAPI: RouteCollection {
             let (session, token) = try await SessionStore(db: req.db).create(for: user, kind: .api)
             let unitCode = try await user.$unit.get(on: req.db).code
             return Issued(token: token, expiresAt: session.expiresAt,
-                          user: .init(id: try user.requireID(), username: user.username, role: user.roleCode, unitCode: unitCode))
+                          user: .init(id: try user.requireID(), username: user.username, role: user.role.rawValue, unitCode: unitCode))
         }
     }
 

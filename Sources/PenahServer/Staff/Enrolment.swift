@@ -34,7 +34,7 @@ struct Enrolment {
         let user = StaffUser()
         user.username = username
         user.displayName = (displayName ?? username).trimmingCharacters(in: .whitespacesAndNewlines)
-        user.roleCode = role.rawValue
+        user.role = role
         user.$unit.id = try unit.requireID()
         user.totpLastStep = 0
         user.isService = false
@@ -54,7 +54,7 @@ struct Enrolment {
         guard let user = try await StaffUser.query(on: db).filter(\.$enrolmentCodeHash == SessionStore.hash(trimmed)).first(),
               let expires = user.enrolmentExpiresAt, expires > Date(), user.active,
               // A device's code enrols the device (`DeviceEnrolment`), never a person with a password.
-              user.role?.isDeviceRole != true else { return nil }
+              !user.role.isDeviceRole else { return nil }
         return user
     }
 

@@ -47,15 +47,15 @@ struct StaffAdministration {
         var problems: [FieldProblem] = []
         if name.isEmpty || name.count > 200 { problems.append(.init(field: "displayName", code: "required")) }
         let unit = try await UnitService(db: db).find(code: unitCode)
-        if let unit { if let kind = unit.kind, !role.fits(kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) } }
+        if let unit { if !role.fits(unit.kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) } }
         else { problems.append(.init(field: "unit", code: "unknownUnit")) }
         if role.isServiceRole { problems.append(.init(field: "role", code: "invalidValue")) }
         guard problems.isEmpty, let unit else { throw ValidationProblems(problems) }
         try await db.writeTransaction { db in
             guard let user = try await StaffUser.find(userID, on: db), !user.isService else { throw Abort(.notFound) }
-            let privilegeChanged = user.roleCode != role.rawValue || user.$unit.id != unit.id
+            let privilegeChanged = user.role != role || user.$unit.id != unit.id
             user.displayName = name
-            user.roleCode = role.rawValue
+            user.role = role
             user.$unit.id = try unit.requireID()
             try await user.update(on: db)
             if privilegeChanged { try await SessionStore(db: db).endAll(userID: userID) }
@@ -92,7 +92,7 @@ struct StaffAdministration {
         let counts = Dictionary(grouping: live, by: { $0.$user.id }).mapValues(\.count)
         return try users.map { user in
             Row(id: try user.requireID(), username: user.username, displayName: user.displayName,
-                roleKey: "role.\(user.roleCode)", unitName: user.unit.name, active: user.active,
+                roleKey: "role.\(user.role.rawValue)", unitName: user.unit.name, active: user.active,
                 enrolled: user.enrolledAt != nil || user.isService, isService: user.isService,
                 liveSessions: counts[try user.requireID()] ?? 0)
         }

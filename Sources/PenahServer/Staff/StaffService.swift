@@ -40,7 +40,7 @@ struct StaffService {
         let user = StaffUser()
         user.username = username
         user.displayName = name
-        user.roleCode = role.rawValue
+        user.role = role
         user.$unit.id = try unit.requireID()
         user.passwordHash = hash
         user.totpSecretSealed = try factor.sealedSecret(keyring)
@@ -64,7 +64,7 @@ struct StaffService {
         if !Self.isValidUsername(username) { problems.append(.init(field: "username", code: "invalidUsername")) }
         if role.isServiceRole { problems.append(.init(field: "role", code: "invalidValue")) }
         if let unit = try await UnitService(db: db).find(code: unitCode) {
-            if let kind = unit.kind, !role.fits(kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) }
+            if !role.fits(unit.kind) { problems.append(.init(field: "unit", code: "roleDoesNotFitUnit")) }
         } else {
             problems.append(.init(field: "unit", code: "unknownUnit"))
         }

@@ -10,7 +10,7 @@ final class StaffUser: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "username") var username: String
     @Field(key: "display_name") var displayName: String
-    @Field(key: "role") var roleCode: String
+    @Field(key: "role") var role: Role
     @Parent(key: "unit_id") var unit: Unit
     @OptionalField(key: "password_hash") var passwordHash: String?
     @OptionalField(key: "totp_secret_sealed") var totpSecretSealed: String?
@@ -29,7 +29,6 @@ final class StaffUser: Model, @unchecked Sendable {
 
     init() {}
 
-    var role: Role? { Role(rawValue: roleCode) }
 }
 
 /// Ten single-use recovery codes per user, stored as SHA-256 hashes.

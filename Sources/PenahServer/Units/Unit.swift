@@ -8,7 +8,7 @@ final class Unit: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "code") var code: String
-    @Field(key: "kind") var kindCode: String
+    @Field(key: "kind") var kind: UnitKind
     @Field(key: "name") var name: String
     @OptionalParent(key: "parent_id") var parent: Unit?
     @OptionalField(key: "capacity") var capacity: Int?
@@ -20,13 +20,11 @@ final class Unit: Model, @unchecked Sendable {
 
     init(code: String, kind: UnitKind, name: String, parentID: UUID?, capacity: Int?) {
         self.code = code
-        self.kindCode = kind.rawValue
+        self.kind = kind
         self.name = name
         self.$parent.id = parentID
         self.capacity = capacity
     }
-
-    var kind: UnitKind? { UnitKind(rawValue: kindCode) }
 
     static let defaultDesks = 6
     var desks: Int { deskCount ?? Self.defaultDesks }

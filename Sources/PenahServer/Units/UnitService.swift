@@ -41,7 +41,8 @@ struct UnitService {
 
     /// Renames a unit and sets its places (shelters) or desks (serving units). Audited.
     func update(code: String, name: String, capacity: Int?, desks: Int?, actor: AuditActor) async throws {
-        guard let unit = try await find(code: code), let kind = unit.kind else { throw Abort(.notFound) }
+        guard let unit = try await find(code: code) else { throw Abort(.notFound) }
+        let kind = unit.kind
         // The same rules as creation; the parent does not change here.
         let draft = UnitDraft(code: code, kind: kind, name: name, parentKind: nil, hasParentCode: false, capacity: capacity)
         var problems = draft.problems().filter { $0.field != "parent" }
@@ -71,7 +72,7 @@ struct UnitService {
     func list() async throws -> [Listed] {
         let units = try await Unit.query(on: db).all()
         let codes = Dictionary(uniqueKeysWithValues: units.compactMap { u in u.id.map { ($0, u.code) } })
-        let listed = units.map { Listed(code: $0.code, kind: $0.kindCode, name: $0.name, parentCode: $0.$parent.id.flatMap { codes[$0] }) }
+        let listed = units.map { Listed(code: $0.code, kind: $0.kind.rawValue, name: $0.name, parentCode: $0.$parent.id.flatMap { codes[$0] }) }
         return AzText.sorted(listed, by: \.name)
     }
 }

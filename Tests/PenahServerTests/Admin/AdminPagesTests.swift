@@ -174,7 +174,7 @@ struct EditAccountTests {
             let misfit = try await app.send(.POST, "/admin/users/\(id)", headers: headers, body: formBody([
                 ("csrf", session.csrf), ("displayName", "X"), ("role", "shelterStaff"), ("unit", "BAKU-1")]))
             #expect(misfit.status == .unprocessableEntity)
-            #expect(try await StaffUser.find(id, on: app.db)?.roleCode == "supervisor")
+            #expect(try await StaffUser.find(id, on: app.db)?.role == .supervisor)
         }
     }
 }

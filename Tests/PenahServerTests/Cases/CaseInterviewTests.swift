@@ -85,7 +85,7 @@ struct CaseInterviewTests {
             #expect(try await lawyer.send(.POST, "\(base)/decision", ["needsRehabilitation": true, "services": ["shelter"], "riskLevel": "high"]).status == .ok)
             #expect(try await lawyer.send(.POST, "\(base)/decision/sign").status == .ok)
             #expect(try await psychologist.send(.POST, "\(base)/decision/sign").status == .ok)
-            #expect(try await CaseDecision.query(on: app.db).filter(\.$caseID == id).first()?.riskLevel == "high")
+            #expect(try await CaseDecision.query(on: app.db).filter(\.$caseID == id).first()?.riskLevel == .high)
         }
     }
 

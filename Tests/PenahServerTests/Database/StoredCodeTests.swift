@@ -23,28 +23,73 @@ struct StoredCodeTests {
         }
     }
 
-    @Test("every kind of stored code refuses a value its enum does not have",
-          arguments: ["placement_requests.status", "tickets.status", "law_enforcement_notices.status", "law_enforcement_notices.urgency", "law_enforcement_notices.channel", "auth_sessions.kind"])
+    /// Each stored code and a read of its table's model.
+    static let reads: [String: @Sendable (any Database) async throws -> Void] = [
+        "placement_requests.status": { _ = try await PlacementRequest.query(on: $0).all() },
+        "placement_requests.risk_level": { _ = try await PlacementRequest.query(on: $0).all() },
+        "placement_requests.urgency": { _ = try await PlacementRequest.query(on: $0).all() },
+        "tickets.status": { _ = try await Ticket.query(on: $0).all() },
+        "tickets.priority": { _ = try await Ticket.query(on: $0).all() },
+        "law_enforcement_notices.status": { _ = try await NoticeRecord.query(on: $0).all() },
+        "law_enforcement_notices.urgency": { _ = try await NoticeRecord.query(on: $0).all() },
+        "law_enforcement_notices.channel": { _ = try await NoticeRecord.query(on: $0).all() },
+        "outbox_messages.status": { _ = try await OutboxMessage.query(on: $0).all() },
+        "outbox_messages.channel": { _ = try await OutboxMessage.query(on: $0).all() },
+        "auth_sessions.kind": { _ = try await AuthSession.query(on: $0).all() },
+        "staff_users.role": { _ = try await StaffUser.query(on: $0).all() },
+        "units.kind": { _ = try await Unit.query(on: $0).all() },
+        "shelter_profiles.operator": { _ = try await ShelterProfile.query(on: $0).all() },
+        "case_documents.kind": { _ = try await CaseDocument.query(on: $0).all() },
+        "case_assessments.section": { _ = try await CaseAssessment.query(on: $0).all() },
+        "case_decisions.risk_level": { _ = try await CaseDecision.query(on: $0).all() },
+        "case_decisions.screened_level": { _ = try await CaseDecision.query(on: $0).all() },
+    ]
+
+    @Test("every kind of stored code refuses a value its enum does not have", arguments: Self.reads.keys.sorted())
     func everyCode(_ column: String) async throws {
         try await withPenah { app in
-            _ = try await app.placementRequest(caseID: try await app.decidedCase())
+            let caseID = try await app.decidedCase()
+            _ = try await app.placementRequest(caseID: caseID)
             _ = try await app.caller(.reception).send(.POST, "/api/v1/units/BAKU-1/tickets")
+            let lawyer = try await app.caller(.lawyer)
+            _ = try await lawyer.send(.POST, "/api/v1/cases/\(caseID)/law-enforcement-notices", ["urgency": "routine"])
+            let notice = try #require(try await NoticeRecord.query(on: app.db).first())
+            let message = OutboxMessage()
+            message.noticeID = try notice.requireID(); message.route = .letter; message.priority = 1; message.state = .pending
+            message.attempts = 0; message.nextAttemptMs = 0; message.createdMs = 0
+            try await message.save(on: app.db)
+            let shelter = try #require(try await UnitService(db: app.db).find(code: "SHELTER-SXA-1"))
+            if try await ShelterProfile.query(on: app.db).count() == 0 { try await ShelterProfile.makeDefault(for: shelter).save(on: app.db) }
+
             let (table, field) = (String(column.split(separator: ".")[0]), String(column.split(separator: ".")[1]))
-            if table == "law_enforcement_notices" {
-                let lawyer = try await app.caller(.lawyer)
-                let caseID = try #require(try await CaseRecord.query(on: app.db).first()?.id)
-                _ = try await lawyer.send(.POST, "/api/v1/cases/\(caseID)/law-enforcement-notices", ["urgency": "routine"])
-            }
+            let read = try #require(Self.reads[column])
+            try await read(app.db)  // every value as written reads back
             #expect(try await app.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0 > 0,
                     "a row of \(table) exists to corrupt")
-            try await app.sql.raw("UPDATE \(ident: table) SET \(ident: field) = 'bogus'").run()
-            await #expect(throws: FluentError.self) {
-                switch table {
-                case "placement_requests": _ = try await PlacementRequest.query(on: app.db).all()
-                case "tickets": _ = try await Ticket.query(on: app.db).all()
-                case "law_enforcement_notices": _ = try await NoticeRecord.query(on: app.db).all()
-                default: _ = try await AuthSession.query(on: app.db).all()
-                }
+            // One row: a unique constraint over the code (a case's two sections) must not refuse the edit.
+            let one = try #require(try await app.sql.raw("SELECT id FROM \(ident: table)").first()?.decode(column: "id", as: UUID.self))
+            try await app.sql.raw("UPDATE \(ident: table) SET \(ident: field) = 'bogus' WHERE id = \(bind: one)").run()
+            await #expect(throws: FluentError.self) { try await read(app.db) }
+        }
+    }
+
+    @Test("a member of staff whose stored role is no role cannot sign in or use a session: 503, never a default role")
+    func corruptRole() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            #expect(try await reception.send(.GET, "/api/v1/cases").status == .ok)
+            try await app.sql.raw("UPDATE staff_users SET role = 'admin ' WHERE id = \(bind: try reception.staff.user.requireID())").run()
+            let read = try await reception.send(.GET, "/api/v1/cases")
+            #expect(read.status == .serviceUnavailable, "\(read.status) \(read.text)")
+        }
+    }
+
+    @Test("the queue's SQL calls in the order the domain gives: priority first")
+    func rankMatchesDomain() async throws {
+        try await withPenah { app in
+            for priority in TicketPriority.allCases {
+                let row = try await app.sql.raw("SELECT \(unsafeRaw: QueueRepository.rank) AS r FROM (SELECT \(bind: priority.rawValue) AS priority) AS t").first()
+                #expect(try row?.decode(column: "r", as: Int.self) == priority.rank, "\(priority)")
             }
         }
     }

@@ -107,7 +107,7 @@ struct KioskDeviceTests {
                 .invite(username: "kiosk.second", displayName: nil, role: .kiosk, unitCode: "BAKU-1", actor: .system("t"))
             #expect(try await Enrolment(db: app.db, keyring: app.keyring, hasher: app.bcrypt).pending(code: fresh) == nil)
             // Revoked: disabled, and its session no longer works.
-            let device = try #require(try await StaffUser.query(on: app.db).filter(\.$roleCode == Role.kiosk.rawValue).filter(\.$enrolledAt != nil).first())
+            let device = try #require(try await StaffUser.query(on: app.db).filter(\.$role == .kiosk).filter(\.$enrolledAt != nil).first())
             var context = CommandContext(console: Terminal(), input: CommandInput(arguments: ["penah", "--name", device.username]))
             context.application = app
             try await RevokeDeviceCommand().run(using: &context)

@@ -75,7 +75,7 @@ struct NoticeTests {
             #expect(try await NoticeRecord.find(noticeID, on: app.db)?.status == .sent)
             #expect(await inbox.received.count == 1, "one notice by its idempotency key")
             #expect(await inbox.posts == 2, "sent twice, kept once")
-            #expect(try await OutboxMessage.find(message.id, on: app.db)?.statusCode == OutboxState.done)
+            #expect(try await OutboxMessage.find(message.id, on: app.db)?.state == .done)
             #expect(try await Self.delivery(app).runOnce(now: { later }) == 0, "nothing left to send")
             let shown = try await lawyer.send(.GET, "/api/v1/law-enforcement-notices/\(noticeID)")
             #expect(shown.object["status"] as? String == "sent" && shown.object["sentAt"] != nil)
@@ -302,7 +302,7 @@ struct NoticeTests {
             let after = try await NoticeRecord.query(on: app.db).sort(\.$number).all()
             #expect(after.map(\.status) == [.sent, .failed, .sent])
             #expect(await inbox.received.count == 2, "each good notice sent once, not again every lease")
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$statusCode == OutboxState.done).count() == 2)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$state == .done).count() == 2)
         }
     }
 
@@ -407,7 +407,7 @@ extension Application {
     /// An API caller holding the police gateway's service-account role.
     func gatewayCaller() async throws -> APICaller {
         let staff = try await makeStaff(.admin)
-        staff.user.roleCode = Role.lawEnforcementGateway.rawValue
+        staff.user.role = .lawEnforcementGateway
         staff.user.isService = true
         try await staff.user.update(on: db)
         return APICaller(app: self, staff: staff, token: try await token(for: staff))

@@ -36,7 +36,7 @@ struct AccessPolicyTests {
         try await withPenah { app in
             let staff = try await app.makeStaff(role == .lawEnforcementGateway ? .admin : role)
             if role == .lawEnforcementGateway {
-                staff.user.roleCode = role.rawValue
+                staff.user.role = role
                 staff.user.isService = true
                 try await staff.user.update(on: app.db)
             }
@@ -103,7 +103,7 @@ struct AccessPolicyTests {
 
     /// A waiting ticket in the unit, or a random id where the unit has no queue.
     func ticket(in unitCode: String, _ app: Application) async throws -> String {
-        guard let unit = try await UnitService(db: app.db).find(code: unitCode), unit.kind?.servesVisitors == true else {
+        guard let unit = try await UnitService(db: app.db).find(code: unitCode), unit.kind.servesVisitors else {
             return UUID().uuidString
         }
         return try await app.queue.issue(unit: unit, priority: .standard, actor: .system("t"))
@@ -113,7 +113,7 @@ struct AccessPolicyTests {
     /// A case with a document and a notice in the unit (or in BAKU-1 where the unit takes no cases).
     func caseWithDocument(in unitCode: String, _ app: Application) async throws -> (String, String, String) {
         let unit = try await UnitService(db: app.db).find(code: unitCode)
-        let home = unit?.kind?.servesVisitors == true || unit?.kind == .hq ? unitCode : "BAKU-1"
+        let home = unit?.kind.servesVisitors == true || unit?.kind == .hq ? unitCode : "BAKU-1"
         let reception = try await app.makeStaff(.reception, unit: home)
         let context = StaffContext(userID: try reception.user.requireID(), username: reception.username, displayName: "t", role: .reception,
                                    unitCode: home, unitName: home, session: AuthSessionRef(id: UUID(), kind: .api, csrfToken: nil))

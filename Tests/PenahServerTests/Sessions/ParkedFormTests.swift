@@ -63,7 +63,7 @@ struct ParkedFormTests {
             #expect(send.status == .seeOther, "\(send.status) \(send.body.string.prefix(300))")
             #expect(send.headers.first(name: .location)?.hasPrefix("/cases/\(id)") == true)
             let saved = try await CaseAssessment.query(on: app.db).all()
-            #expect(saved.count == 1 && saved.first?.sectionCode == "legal" && saved.first?.riskFactors.contains("strangulation") == true)
+            #expect(saved.count == 1 && saved.first?.section == .legal && saved.first?.riskFactors.contains("strangulation") == true)
             #expect(try await ParkedForm.query(on: app.db).count() == 0)
             let again = try await app.send(.POST, "\(ParkedFormPages.path)/\(parked.id!)/send", headers: cookieHeaders(cookie),
                                            body: formBody([("csrf", csrf)]))

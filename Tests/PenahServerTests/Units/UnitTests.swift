@@ -30,7 +30,7 @@ struct UnitTests {
             let first = try await DemoSeeder(db: app.db).seedStaff(keyring: app.keyring, hasher: app.bcrypt)
             #expect(first.count == Role.staffRoles.count)
             #expect(try await DemoSeeder(db: app.db).seedStaff(keyring: app.keyring, hasher: app.bcrypt).isEmpty)
-            let roles = Set(try await StaffUser.query(on: app.db).all().map(\.roleCode))
+            let roles = Set(try await StaffUser.query(on: app.db).all().map(\.role.rawValue))
             #expect(roles == Set(Role.staffRoles.map(\.rawValue)))
         }
     }
