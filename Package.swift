@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Tests only: the main pages' HTML kept as snapshots.
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
         // Pure rules: no Vapor, no Fluent. Fast to test.
@@ -46,7 +48,9 @@ let package = Package(
             dependencies: [
                 "PenahServer",
                 .product(name: "VaporTesting", package: "vapor"),
-            ]
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ],
+            exclude: ["Pages/__Snapshots__"]
         ),
     ],
     swiftLanguageModes: [.v6]

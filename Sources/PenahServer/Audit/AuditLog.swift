@@ -82,14 +82,15 @@ enum AuditLog {
         var chain: String { actor.unitCode }
     }
 
-    /// Chains and stores events in the caller's transaction, in their order, in three statements
-    /// (another insert per 500 events): lock the chains' heads, insert the rows, move the heads on.
+    /// Chains and stores events in the caller's transaction, in their order: lock the chains'
+    /// heads, hash each event onto its chain, store the rows and move the heads on
+    /// (`AuditRepository.append`: three statements, another insert per 500 events).
     static func write(_ drafts: [Draft], on db: any Database) async throws {
         guard !drafts.isEmpty else { return }
-        let sql = db as! any SQLDatabase
         guard let chainKey = try await db.auditChainKey?.key(on: db) else { throw AuditChainKey.NotPrepared() }
-        var heads = try await lockHeads(Set(drafts.map(\.chain)), sql)
-        var rows: [SQLQueryString] = []
+        let repository = AuditRepository(db: db)
+        var heads = try await repository.lockHeads(Set(drafts.map(\.chain)))
+        var rows: [AuditRepository.EventRow] = []
         for draft in drafts {
             let chain = draft.chain, actor = draft.actor
             let (last, prev) = heads[chain]!
@@ -99,69 +100,9 @@ enum AuditLog {
                 seq: seq, chain: chain, occurredMs: draft.occurredMs, actorID: actor.userID, actorRole: actor.role,
                 unitCode: actor.unitCode, action: draft.action, recordType: draft.recordType, recordID: draft.recordID,
                 outcome: draft.outcome, requestID: actor.requestID, address: actor.address))
-            rows.append("""
-                (\(bind: id), \(bind: chain), \(bind: seq), \(bind: draft.occurredMs), \(bind: actor.userID), \(bind: actor.role), \
-                \(bind: actor.unitCode), \(bind: draft.action), \(bind: draft.recordType), \(bind: draft.recordID), \(bind: draft.outcome), \
-                \(bind: actor.requestID), \(bind: actor.address), \(bind: prev), \(bind: hash))
-                """)
+            rows.append(.init(id: id, seq: seq, draft: draft, prevHash: prev, hash: hash))
             heads[chain] = (seq, hash)
         }
-        let chains = heads.keys.sorted()
-        let newSeq = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.seq)" as SQLQueryString }.joined(separator: " ")
-        let newHash = chains.map { "WHEN \(bind: $0) THEN \(bind: heads[$0]!.hash)" as SQLQueryString }.joined(separator: " ")
-        // Raw SQL, all values bound, for every statement here: SQLKit's builders and Fluent's models
-        // cost several times the statement itself on the path every write takes, and neither can
-        // say UPDATE … CASE, a multi-row VALUES of expressions or a data-modifying WITH.
-        let moveHeads: SQLQueryString = """
-            UPDATE audit_chain_heads SET seq = CASE chain \(newSeq) END, hash = CASE chain \(newHash) END
-            WHERE chain IN (\(binds: chains))
-            """
-        // Chunks stay under the databases' limits on bound values.
-        var inserts = stride(from: 0, to: rows.count, by: 500).map { start -> SQLQueryString in
-            """
-            INSERT INTO audit_events (id, chain, seq, occurred_ms, actor_id, actor_role, unit_code, action, record_type,
-                                      record_id, outcome, request_id, address, prev_hash, hash)
-            VALUES \(rows[start..<min(start + 500, rows.count)].joined(separator: ", "))
-            """
-        }
-        if DatabaseEngine(sql) == .postgres, inserts.count == 1 {
-            // One round trip fewer: PostgreSQL runs a data-modifying WITH exactly once.
-            return try await sql.raw("WITH inserted AS (\(inserts.removeFirst())) \(moveHeads)").run()
-        }
-        for insert in inserts { try await sql.raw(insert).run() }   // raw: see above
-        try await sql.raw(moveHeads).run()                          // raw: UPDATE … CASE, see above
+        try await repository.append(rows, movingHeadsTo: heads)
     }
-
-    /// The heads of these chains, locked for the rest of the transaction (on SQLite the write
-    /// transaction already excludes other writers). Locked in name order, so two nodes writing to
-    /// the same chains cannot deadlock; a unit's first event creates its head.
-    private static func lockHeads(_ chains: Set<String>, _ sql: any SQLDatabase) async throws -> [String: (seq: Int, hash: String)] {
-        let lock: SQLQueryString = DatabaseEngine(sql) == .sqlite ? "" : "FOR UPDATE"
-        func select(_ names: [String]) async throws -> [String: (seq: Int, hash: String)] {
-            // Raw: SQLKit's select builder has no FOR UPDATE for a dialect-chosen lock. Values bound.
-            let rows = try await sql.raw("""
-                SELECT chain, seq, hash FROM audit_chain_heads
-                WHERE chain IN (\(binds: names)) ORDER BY chain \(lock)
-                """).all()
-            return try Dictionary(uniqueKeysWithValues: rows.map {
-                (try $0.decode(column: "chain", as: String.self),
-                 (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "hash", as: String.self)))
-            })
-        }
-        var heads = try await select(chains.sorted())
-        let missing = chains.subtracting(heads.keys).sorted()
-        if !missing.isEmpty {
-            // A concurrent creator makes this a no-op for that chain. Raw for the multi-row VALUES
-            // with ON CONFLICT on both databases; values bound.
-            try await sql.raw("""
-                INSERT INTO audit_chain_heads (chain, seq, hash)
-                VALUES \(missing.map { "(\(bind: $0), 0, \(bind: genesis))" as SQLQueryString }.joined(separator: ", "))
-                ON CONFLICT (chain) DO NOTHING
-                """).run()
-            heads.merge(try await select(missing)) { $1 }
-        }
-        guard heads.count == chains.count else { throw Abort(.internalServerError) }
-        return heads
-    }
-
 }

@@ -71,7 +71,7 @@ extension CaseDetail {
             assessments = []
             for row in sections {
                 let notes = try await row.notes.asyncMap { try await vault.openText($0, field: "case.notes") }
-                let facts = (try? JSONDecoder().decode(AssessmentFacts.self, from: Data(row.facts.utf8))) ?? AssessmentFacts(.empty)
+                let facts = try StoredJSON.decode(AssessmentFacts.self, from: row.facts, column: "facts")
                 assessments?.append(Section(section: row.section.rawValue, violenceForms: ViolenceForm.list(row.violenceForms).map(\.rawValue),
                                             relationship: row.relationship, riskFactors: RiskFactor.list(row.riskFactors).map(\.rawValue),
                                             needs: Need.list(row.needs).map(\.rawValue), facts: facts, notes: notes, updatedAt: row.updatedAt))
@@ -105,7 +105,7 @@ extension CaseDetail {
             consent: Consent(services: record.consentServices, referral: record.consentReferral, capturedAs: record.consentCapturedAs,
                              witnessedBy: identity.consentWitness),
             documents: documents.map { Document(id: $0.id!, kind: $0.kind.rawValue, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
-            actOutstanding: !CaseSteps.hasConfirmingAct(documents.compactMap(\.kind)),
+            actOutstanding: !CaseSteps.hasConfirmingAct(documents.map(\.kind)),
             assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? CaseInterview.screenedLevel(sections) : nil,
             decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, placement: placementRequest, now: now),
             duplicates: duplicates, placement: placement)

@@ -7,7 +7,7 @@ extension CaseFacts {
     static func load(_ record: CaseRecord, on db: any Database) async throws -> CaseFacts {
         let id = try record.requireID()
         let decision = try await CaseDecision.query(on: db).filter(\.$caseID == id).first()
-        let kinds = try await CaseDocument.query(on: db).filter(\.$caseID == id).all().compactMap(\.kind)
+        let kinds = try await CaseDocument.query(on: db).filter(\.$caseID == id).all().map(\.kind)
         let overridden = try await PlacementOverride.query(on: db).filter(\.$caseID == id).count() > 0
         let open = try await PlacementRequest.query(on: db).filter(\.$caseID == id).all().contains { $0.status.isOpen }
         let legal = try await CaseAssessment.query(on: db).filter(\.$caseID == id)

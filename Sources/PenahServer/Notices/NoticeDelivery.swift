@@ -89,43 +89,15 @@ struct NoticeDelivery: Sendable {
         let channels = Array(adapters.keys)
         let lease = nowMs + Int64(policy.leaseMilliseconds)
         return try await db.writeTransaction { db in
-            let candidates = try await Self.due(channels: channels, nowMs: nowMs, count: count, on: db)
-            for candidate in candidates {
-                try await OutboxMessage.query(on: db)
-                    .filter(\.$id == candidate.id!).filter(\.$state == .pending).filter(\.$attempts == candidate.attempts)
-                    .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
-                    .set(\.$leaseToken, to: token).set(\.$leaseUntilMs, to: lease).set(\.$attempts, to: candidate.attempts + 1)
-                    .update()
-            }
+            let outbox = OutboxRepository(db: db)
+            let candidates = try await outbox.due(channels: channels, nowMs: nowMs, count: count)
+            for candidate in candidates { try await outbox.lease(candidate, token: token, until: lease, nowMs: nowMs) }
             guard !candidates.isEmpty else { return [] }
             let claimed = try await OutboxMessage.query(on: db).filter(\.$id ~~ candidates.compactMap(\.id)).filter(\.$leaseToken == token).all()
             // Keep the priority order.
             let order = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1.id!, $0) })
             return claimed.sorted { order[$0.id!]! < order[$1.id!]! }.map { ($0, token) }
         }
-    }
-
-    /// Due messages, urgent first, then the oldest. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets
-    /// several nodes take different messages at once instead of queueing for the same rows;
-    /// SQLite's writers are serialised anyway.
-    static func due(channels: [DeliveryRoute], nowMs: Int64, count: Int, on db: any Database) async throws -> [OutboxMessage] {
-        let query = OutboxMessage.query(on: db)
-            .filter(\.$route ~~ channels)
-            .filter(\.$state == .pending).filter(\.$nextAttemptMs <= nowMs)
-            .group(.or, { $0.filter(\.$leaseUntilMs == nil).filter(\.$leaseUntilMs < nowMs) })
-        if db.engine == .sqlite { return try await query.sort(\.$priority).sort(\.$createdMs).limit(count).all() }
-        // Raw SQL because Fluent cannot say FOR UPDATE SKIP LOCKED; every value is bound.
-        let rows = try await (db as! any SQLDatabase).raw("""
-            SELECT id FROM outbox_messages
-            WHERE channel IN (\(binds: channels.map(\.rawValue))) AND status = \(bind: OutboxState.pending.rawValue) AND next_attempt_ms <= \(bind: nowMs)
-              AND (lease_until_ms IS NULL OR lease_until_ms < \(bind: nowMs))
-            ORDER BY priority, created_ms LIMIT \(bind: count) FOR UPDATE SKIP LOCKED
-            """).all()
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-        guard !ids.isEmpty else { return [] }
-        let found = try await OutboxMessage.query(on: db).filter(\.$id ~~ ids).all()
-        let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        return found.sorted { order[$0.id!]! < order[$1.id!]! }
     }
 
     /// Records each outcome in a transaction of its own, so one message whose record fails (and

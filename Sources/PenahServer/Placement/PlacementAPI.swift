@@ -94,7 +94,7 @@ struct PlacementAPI: RouteCollection {
 
     @Sendable func decide(_ req: Request) async throws -> PlacementView {
         let input = try req.decodeJSON(SXADecisions.Input.self)
-        return PlacementView(try await req.sxaDecisions.decide(input, requestID: req.parameters.get("requestID", as: UUID.self),
+        return try PlacementView(try await req.sxaDecisions.decide(input, requestID: req.parameters.get("requestID", as: UUID.self),
                                                                staff: try req.requireStaff(), actor: req.auditActor))
     }
 

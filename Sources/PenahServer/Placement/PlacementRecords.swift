@@ -23,7 +23,7 @@ final class ShelterProfile: Model, @unchecked Sendable {
 
     init() {}
 
-    var intakeRules: ShelterIntake { (try? JSONDecoder().decode(ShelterIntake.self, from: Data(intake.utf8))) ?? ShelterIntake() }
+    func intakeRules() throws -> ShelterIntake { try StoredJSON.decode(ShelterIntake.self, from: intake, column: "intake") }
 
     /// Empty counts and default intake rules; an SXA-run shelter when its code says so.
     static func makeDefault(for unit: Unit) throws -> ShelterProfile {
@@ -79,7 +79,7 @@ final class PlacementRequest: Model, @unchecked Sendable {
 
     init() {}
 
-    var childProfiles: [ChildProfile] { (try? JSONDecoder().decode([ChildProfile].self, from: Data(children.utf8))) ?? [] }
+    func childProfiles() throws -> [ChildProfile] { try StoredJSON.decode([ChildProfile].self, from: children, column: "children") }
 }
 
 /// A question from SXA and DOST's answer, without identity (the text is sealed at rest).

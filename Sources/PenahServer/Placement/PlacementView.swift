@@ -30,8 +30,8 @@ struct PlacementView: Content {
     let shelterId: UUID?
     let holdExpiresAt: Date?
 
-    init(_ r: PlacementRequest, now: Date = Date()) {
-        id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now).rawValue; sex = r.sex; ageBand = r.ageBand; children = r.childProfiles
+    init(_ r: PlacementRequest, now: Date = Date()) throws {
+        id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now).rawValue; sex = r.sex; ageBand = r.ageBand; children = try r.childProfiles()
         places = r.places; needs = Need.list(r.needs).map(\.rawValue); riskLevel = r.riskLevel; language = r.language
         interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = Accessibility.list(r.accessibility).map(\.rawValue); urgency = r.urgency
         earliestAdmission = r.earliestAdmission; avoidRegions = r.avoidRegions.split(separator: ",").map(String.init)
@@ -59,14 +59,14 @@ struct SXAInbox {
         else { query = query.filter(\.$status ~~ PlacementStatus.allCases.filter(\.isDecidable)) }
         let rows = try await query.sort(\.$dueMs).limit(limit).all()
         // Same due minute: the higher risk first.
-        return rows.map { PlacementView($0, now: now) }
+        return try rows.map { try PlacementView($0, now: now) }
             .sorted { ($0.dueAt.timeIntervalSince1970 / 60).rounded(.down) != ($1.dueAt.timeIntervalSince1970 / 60).rounded(.down)
                 ? $0.dueAt < $1.dueAt : $0.riskLevel > $1.riskLevel }
     }
 
     func item(_ id: UUID?, now: Date = Date()) async throws -> Item {
         guard let id, let request = try await PlacementRequest.find(id, on: db) else { throw Abort(.notFound) }
-        let view = PlacementView(request, now: now)
+        let view = try PlacementView(request, now: now)
         let registry = ShelterRegistry(db: db)
         var fits: [Fit] = []
         for unit in try await Unit.query(on: db).filter(\.$kind == .shelter).sort(\.$code).all() {

@@ -60,7 +60,7 @@ struct ShelterDoor {
             try await AuditLog.append(on: db, actor: actor, action: "placement.admit", recordType: "placement", recordID: current.id?.uuidString)
         }
         try await db.writeTransaction { db in try await LoginThrottle(db: db).recordSuccess(username: key, address: address) }
-        return Admitted(stayId: stay.id!, pseudonym: request.pseudonym, profile: PlacementView(request, now: now))
+        return Admitted(stayId: stay.id!, pseudonym: request.pseudonym, profile: try PlacementView(request, now: now))
     }
 
     /// A stay the caller may act on: their own shelter's (shelter staff), or any (SXA, extension only).

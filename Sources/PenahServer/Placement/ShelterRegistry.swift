@@ -47,7 +47,7 @@ struct ShelterRegistry {
         let capacity = unit.capacity ?? 0
         return Entry(id: unit.id!, unitCode: unit.code, name: unit.name, capacity: capacity, occupied: p.occupied, held: p.held,
                      free: max(0, capacity - p.occupied - p.held), operatorCode: p.shelterOperator.rawValue, accreditedFrom: p.accreditedFrom,
-                     accreditedTo: p.accreditedTo, intake: p.intakeRules, location: staff.map { ShelterRules.seesLocation($0.role) } == true ? p.location : nil)
+                     accreditedTo: p.accreditedTo, intake: try p.intakeRules(), location: staff.map { ShelterRules.seesLocation($0.role) } == true ? p.location : nil)
     }
 
     /// The profile, created empty the first time a shelter is looked at.

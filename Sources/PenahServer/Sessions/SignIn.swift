@@ -52,22 +52,15 @@ struct SignIn {
     private func secondFactor(_ otp: String, for user: StaffUser) async throws -> Bool {
         let code = otp.trimmingCharacters(in: .whitespaces)
         guard !code.isEmpty, code.count <= 32, let sealed = user.totpSecretSealed else { return false }
-        let sql = db as! any SQLDatabase
         let id = try user.requireID()
+        let staff = StaffRepository(db: db)
         // Not `try?`: a secret under a master key this node lacks is a configuration fault for the
         // operator (a 503 that says so in the log), not a wrong code for the user.
         let secret = try keyring.open(sealed, purpose: "totp")
         if let step = TOTP.verify(code, secret: secret, at: Date(), lastUsedStep: user.totpLastStep) {
-            let rows = try await sql.raw("""
-                UPDATE staff_users SET totp_last_step = \(bind: step) WHERE id = \(bind: id) AND totp_last_step < \(bind: step) RETURNING id
-                """).all()
-            return rows.count == 1
+            return try await staff.consumeTOTPStep(step, userID: id)
         }
-        let hash = SessionStore.hash(code.lowercased())
-        let rows = try await sql.raw("""
-            UPDATE staff_recovery_codes SET used_at = \(bind: Date()) WHERE user_id = \(bind: id) AND code_hash = \(bind: hash) AND used_at IS NULL RETURNING id
-            """).all()
-        return rows.count == 1
+        return try await staff.consumeRecoveryCode(hash: SessionStore.hash(code.lowercased()), userID: id, at: Date())
     }
 
     private func audit(_ user: StaffUser?, outcome: String, _ request: RequestFacts) async throws {

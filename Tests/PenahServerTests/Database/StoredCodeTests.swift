@@ -93,4 +93,27 @@ struct StoredCodeTests {
             }
         }
     }
+
+    @Test("a stored JSON value that does not decode is a 503, never an empty default (her children read as none, a shelter taking everyone)",
+          arguments: ["placement_requests.children", "shelter_profiles.intake", "case_assessments.facts"])
+    func corruptJSON(_ column: String) async throws {
+        try await withPenah { app in
+            let caseID = try await app.decidedCase()
+            _ = try await app.placementRequest(caseID: caseID)
+            let shelter = try #require(try await UnitService(db: app.db).find(code: "SHELTER-SXA-1"))
+            if try await ShelterProfile.query(on: app.db).count() == 0 { try await ShelterProfile.makeDefault(for: shelter).save(on: app.db) }
+            let sxa = try await app.caller(.sxaOfficer)
+            let lawyer = try await app.caller(.lawyer)
+            let read: (path: String, caller: APICaller) = switch column {
+            case "placement_requests.children": ("/api/v1/placement-requests", sxa)
+            case "shelter_profiles.intake": ("/api/v1/shelters", sxa)
+            default: ("/api/v1/cases/\(caseID)", lawyer)
+            }
+            #expect(try await read.caller.send(.GET, read.path).status == .ok, "readable before")
+            let (table, field) = (String(column.split(separator: ".")[0]), String(column.split(separator: ".")[1]))
+            try await app.sql.raw("UPDATE \(ident: table) SET \(ident: field) = '{\"truncated'").run()
+            let after = try await read.caller.send(.GET, read.path)
+            #expect(after.status == .serviceUnavailable, "\(after.status) \(after.text)")
+        }
+    }
 }
