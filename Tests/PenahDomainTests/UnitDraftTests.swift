@@ -45,6 +45,19 @@ struct UnitDraftTests {
 
 @Suite("Ticket states")
 struct TicketStateTests {
+    @Test("a called or served ticket holds its desk; a waiting, finished or no-show one does not")
+    func holdsDesk() {
+        #expect(TicketStatus.allCases.filter(DeskRules.holdsDesk) == [.called, .serving])
+    }
+
+    @Test("ticket labels as format makes them are well formed; anything else is not",
+          arguments: [("S-001", true), ("S-1234", true), ("AB-099", true), ("s-001", false), ("S001", false), ("S-", false),
+                      ("-001", false), ("S-00a", false), ("<script>", false), ("S-001-2", false), ("", false), ("S-٣٤٥", false)])
+    func wellFormed(_ label: String, _ expected: Bool) {
+        #expect(TicketNumber.isWellFormed(label) == expected)
+        #expect(TicketNumber.isWellFormed(TicketNumber.format(series: "S", number: 7)))
+    }
+
     @Test("allowed transitions", arguments: [
         (TicketTransition.call, TicketStatus.waiting, TicketStatus.called),
         (.recall, .called, .called), (.noShow, .called, .noShow), (.start, .called, .serving),

@@ -30,9 +30,25 @@ public enum TicketTransition: String, CaseIterable, Sendable {
     }
 }
 
+/// What a desk may do.
+public enum DeskRules {
+    /// A ticket called to a desk, or served there, holds the desk: the desk finishes it, marks it a
+    /// no-show or transfers it before it calls the next visitor — otherwise tickets pile up "called"
+    /// at one desk and the people holding them are never seen. (The desk page keeps this; the API's
+    /// call-next answers as the contract says, for desk devices that keep their own rule.)
+    public static func holdsDesk(_ status: TicketStatus) -> Bool { status == .called || status == .serving }
+}
+
 /// Ticket numbers: series letter and three digits, `S-001`.
 public enum TicketNumber {
     public static let socialServicesSeries = "S"
+
+    /// A label as `format` makes it (`S-001`, `S-1234`): one to three capital letters, a hyphen, digits.
+    public static func isWellFormed(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...3).contains(parts[0].count), (3...6).contains(parts[1].count) else { return false }
+        return parts[0].allSatisfy { $0.isASCII && $0.isUppercase } && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
+    }
 
     public static func format(series: String, number: Int) -> String {
         series + "-" + (number < 1000 ? String(String(number + 1000).dropFirst()) : String(number))

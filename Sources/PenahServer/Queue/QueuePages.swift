@@ -29,6 +29,10 @@ struct QueuePages: RouteCollection {
         let current: [Current]
         let waiting: [Waiting]
         let longestWaitMinutes: Int?
+        /// The ticket that holds this desk, when "call next" was pressed before it was dealt with.
+        let holdingNumber: String?
+        /// The ticket just issued at this desk.
+        let issuedNumber: String?
     }
 
     private func unit(_ req: Request) async throws -> Unit {
@@ -44,11 +48,17 @@ struct QueuePages: RouteCollection {
         return desk
     }
 
-    @Sendable func deskPage(_ req: Request) async throws -> View {
+    @Sendable func deskPage(_ req: Request) async throws -> Response {
         let unit = try await unit(req)
         let desk = try deskNumber(req, unit, field: false)
-        let now = Date()
-        let (waiting, called) = try await req.queue.queue(unit: unit, now: now)
+        // Only a ticket number (never personal) comes back in the address after issuing.
+        let issued = req.query[String.self, at: "issued"].flatMap { TicketNumber.isWellFormed($0) ? $0 : nil }
+        return try await renderDesk(req, unit, desk, issued: issued)
+    }
+
+    private func renderDesk(_ req: Request, _ unit: Unit, _ desk: Int, holding: String? = nil, issued: String? = nil,
+                            status: HTTPStatus = .ok) async throws -> Response {
+        let (waiting, called) = try await req.queue.queue(unit: unit, now: Date())
         let current = called.filter { $0.desk == desk }.map { ticket in
             DeskContext.Current(id: ticket.id, number: ticket.number, status: ticket.status, statusKey: "queue.status.\(ticket.status)",
                                 canStart: ticket.status == TicketStatus.called.rawValue, canFinish: ticket.status == TicketStatus.serving.rawValue)
@@ -56,16 +66,21 @@ struct QueuePages: RouteCollection {
         let waits = waiting.map { DeskContext.Waiting(number: $0.number, minutes: ($0.waitingSeconds ?? 0) / 60) }
         return try await req.view.render("desk", DeskContext(
             page: req.staffFrame(titleKey: "queue.desk.heading"), unitCode: unit.code, unitName: unit.name, desk: desk,
-            desks: Array(1...unit.desks), current: current, waiting: waits, longestWaitMinutes: waits.map(\.minutes).max()))
+            desks: Array(1...unit.desks), current: current, waiting: waits, longestWaitMinutes: waits.map(\.minutes).max(),
+            holdingNumber: holding, issuedNumber: issued)).encodeResponse(status: status, for: req)
     }
 
-    private func backToDesk(_ req: Request, _ unit: Unit, _ desk: Int) -> Response {
-        req.redirect(to: "/desk/\(unit.code)?desk=\(desk)", redirectType: .normal)
+    private func backToDesk(_ req: Request, _ unit: Unit, _ desk: Int, issued: String? = nil) -> Response {
+        req.redirect(to: "/desk/\(unit.code)?desk=\(desk)" + (issued.map { "&issued=\($0)" } ?? ""), redirectType: .normal)
     }
 
     @Sendable func callNext(_ req: Request) async throws -> Response {
         let unit = try await unit(req)
         let desk = try deskNumber(req, unit, field: true)
+        let atDesk = try await req.queue.queue(unit: unit).called.filter { $0.desk == desk }
+        if let holding = atDesk.first(where: { TicketStatus(rawValue: $0.status).map(DeskRules.holdsDesk) ?? true }) {
+            return try await renderDesk(req, unit, desk, holding: holding.number, status: .conflict)
+        }
         _ = try await req.queue.callNext(unit: unit, desk: desk, actor: req.auditActor)
         return backToDesk(req, unit, desk)
     }
@@ -74,8 +89,8 @@ struct QueuePages: RouteCollection {
         let unit = try await unit(req)
         let desk = try deskNumber(req, unit, field: true)
         let priority: TicketPriority = (try? req.content.get(String.self, at: "priority")) == "priority" ? .priority : .standard
-        _ = try await req.queue.issue(unit: unit, priority: priority, actor: req.auditActor)
-        return backToDesk(req, unit, desk)
+        let ticket = try await req.queue.issue(unit: unit, priority: priority, actor: req.auditActor)
+        return backToDesk(req, unit, desk, issued: ticket.label)
     }
 
     @Sendable func act(_ req: Request) async throws -> Response {

@@ -54,6 +54,46 @@ struct QueuePagesTests {
         }
     }
 
+    @Test("call next while a ticket still holds the desk calls nobody and says which ticket to deal with first; issuing shows the number")
+    func callNextHoldsDesk() async throws {
+        try await withPenah { app in
+            let (headers, csrf) = try await browser(app)
+            for _ in 0..<3 {
+                let issued = try await app.send(.POST, "/desk/BAKU-1/issue", headers: headers, body: formBody([("csrf", csrf), ("desk", "2")]))
+                #expect(issued.status == .seeOther)
+            }
+            let issuedAt = try await app.send(.POST, "/desk/BAKU-1/issue", headers: headers, body: formBody([("csrf", csrf), ("desk", "2")]))
+            let location = try #require(issuedAt.headers.first(name: .location))
+            #expect(location == "/desk/BAKU-1?desk=2&issued=S-004")
+            let shown = try await app.send(.GET, location + "&lang=en", headers: headers)
+            #expect(shown.body.string.contains(Catalogue.shared.text("queue.desk.issued", .en, ["number": "S-004"])))
+            let forged = try await app.send(.GET, "/desk/BAKU-1?desk=2&issued=%3Cscript%3E&lang=en", headers: headers)
+            #expect(forged.status == .ok && !forged.body.string.contains("&lt;script&gt;") && !forged.body.string.contains("<script>alert"))
+
+            let first = try await app.send(.POST, "/desk/BAKU-1/call-next", headers: headers, body: formBody([("csrf", csrf), ("desk", "2")]))
+            #expect(first.status == .seeOther)
+            // Pressed again before S-001 was dealt with: nobody else is called to this desk.
+            for _ in 0..<2 {
+                var en = headers
+                en.replaceOrAdd(name: .acceptLanguage, value: "en")
+                let again = try await app.send(.POST, "/desk/BAKU-1/call-next", headers: en, body: formBody([("csrf", csrf), ("desk", "2")]))
+                #expect(again.status == .conflict)
+                #expect(again.body.string.contains(Catalogue.shared.text("queue.desk.finishFirst", .en, ["number": "S-001"])))
+            }
+            let called = try await Ticket.query(on: app.db).filter(\.$status == .called).all()
+            #expect(called.map(\.number) == [1], "one ticket called, not three")
+            // Another desk still calls.
+            let other = try await app.send(.POST, "/desk/BAKU-1/call-next", headers: headers, body: formBody([("csrf", csrf), ("desk", "3")]))
+            #expect(other.status == .seeOther)
+            // Once S-001 is a no-show, desk 2 calls the next.
+            let ticket = try #require(try await Ticket.query(on: app.db).filter(\.$number == 1).first())
+            _ = try await app.send(.POST, "/desk/BAKU-1/tickets/\(ticket.id!)/noShow", headers: headers, body: formBody([("csrf", csrf), ("desk", "2")]))
+            let next = try await app.send(.POST, "/desk/BAKU-1/call-next", headers: headers, body: formBody([("csrf", csrf), ("desk", "2")]))
+            #expect(next.status == .seeOther)
+            #expect(try await Ticket.query(on: app.db).filter(\.$status == .called).filter(\.$desk == 2).count() == 1)
+        }
+    }
+
     @Test("another unit's desk and kiosk are 404; forms without CSRF are 403")
     func scope() async throws {
         try await withPenah { app in
