@@ -37,7 +37,7 @@ struct AuditRepository {
     func lockHeads(_ chains: Set<String>) async throws -> [String: (seq: Int, hash: String)] {
         let lock: SQLQueryString = DatabaseEngine(sql) == .sqlite ? "" : "FOR UPDATE"
         func select(_ names: [String]) async throws -> [String: (seq: Int, hash: String)] {
-            // Raw: SQLKit's select builder has no FOR UPDATE for a dialect-chosen lock.
+            // Raw: SQLKit's select builder has no FOR UPDATE for a dialect-chosen lock. Values bound.
             let rows = try await sql.raw("""
                 SELECT chain, seq, hash FROM audit_chain_heads
                 WHERE chain IN (\(binds: names)) ORDER BY chain \(lock)
@@ -50,7 +50,8 @@ struct AuditRepository {
         var heads = try await select(chains.sorted())
         let missing = chains.subtracting(heads.keys).sorted()
         if !missing.isEmpty {
-            // A concurrent creator makes this a no-op for that chain (ON CONFLICT on both databases).
+            // Raw for a multi-row VALUES with ON CONFLICT on both databases; a concurrent creator makes
+            // this a no-op for that chain. Values bound.
             try await sql.raw("""
                 INSERT INTO audit_chain_heads (chain, seq, hash)
                 VALUES \(missing.map { "(\(bind: $0), 0, \(bind: AuditLog.genesis))" as SQLQueryString }.joined(separator: ", "))
@@ -88,10 +89,10 @@ struct AuditRepository {
             """
         }
         if DatabaseEngine(sql) == .postgres, inserts.count == 1 {
-            // One round trip fewer: PostgreSQL runs a data-modifying WITH exactly once.
+            // One round trip fewer: PostgreSQL runs a data-modifying WITH exactly once (raw: SQLKit cannot say it).
             return try await sql.raw("WITH inserted AS (\(inserts.removeFirst())) \(moveHeads)").run()
         }
-        for insert in inserts { try await sql.raw(insert).run() }
-        try await sql.raw(moveHeads).run()
+        for insert in inserts { try await sql.raw(insert).run() }   // raw: multi-row VALUES of bound expressions
+        try await sql.raw(moveHeads).run()                          // raw: UPDATE … CASE, values bound
     }
 }
