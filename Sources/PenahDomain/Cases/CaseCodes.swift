@@ -6,11 +6,23 @@ public protocol CaseCode: RawRepresentable, CaseIterable, Codable, Hashable, Sen
 
 extension CaseCode {
     public var messageKey: String { "code.\(Self.listName).\(rawValue)" }
-    /// Parses a stored comma-separated list, dropping anything unknown.
-    public static func list(_ stored: String) -> [Self] { stored.split(separator: ",").compactMap { Self(rawValue: String($0)) } }
+    /// Parses a stored comma-separated list strictly: a value the enum lacks (a corrupt or
+    /// hand-edited row) throws, never vanishes — a risk factor dropped in silence would lower her
+    /// risk level, a need dropped would hide it from the shelter.
+    public static func list(_ stored: String) throws -> [Self] {
+        try stored.split(separator: ",").map { code in
+            guard let value = Self(rawValue: String(code)) else { throw UnknownStoredCode(list: listName) }
+            return value
+        }
+    }
     public static func store(_ values: [Self]) -> String {
         allCases.filter(values.contains).map(\.rawValue).joined(separator: ",")
     }
+}
+
+/// A stored code list holds a value its enum does not know. It names the list, never the value.
+public struct UnknownStoredCode: Error, Equatable, Sendable {
+    public let list: String
 }
 
 public enum Channel: String, CaseCode { case inPerson, legalRepresentative, callCentre, electronic; public static let listName = "channel" }

@@ -89,20 +89,20 @@ struct CaseAPI: RouteCollection {
     struct DecisionState: Content {
         let needsRehabilitation: Bool; let services: [String]; let riskLevel: RiskLevel; let screenedRiskLevel: RiskLevel
         let lawyerSignedAt: Date?; let psychologistSignedAt: Date?; let inEffect: Bool
-        init(_ d: CaseDecision) {
-            needsRehabilitation = d.needsRehabilitation; services = Service.list(d.services).map(\.rawValue); riskLevel = d.riskLevel
+        init(_ d: CaseDecision) throws {
+            needsRehabilitation = d.needsRehabilitation; services = try Service.list(d.services).map(\.rawValue); riskLevel = d.riskLevel
             screenedRiskLevel = d.screenedLevel; lawyerSignedAt = d.lawyerSignedAt; psychologistSignedAt = d.psychologistSignedAt; inEffect = d.isSigned
         }
     }
 
     @Sendable func draft(_ req: Request) async throws -> DecisionState {
         let input = try req.decodeJSON(DecisionInput.self)
-        return DecisionState(try await req.caseInterview.draftDecision(input, caseID: req.parameters.get("caseID", as: UUID.self),
+        return try DecisionState(try await req.caseInterview.draftDecision(input, caseID: req.parameters.get("caseID", as: UUID.self),
                                                                        staff: try req.requireStaff(), actor: req.auditActor))
     }
 
     @Sendable func sign(_ req: Request) async throws -> DecisionState {
-        DecisionState(try await req.caseInterview.sign(caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor))
+        try DecisionState(try await req.caseInterview.sign(caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor))
     }
 
     struct Refused: Content { let status: String; let ground: String }

@@ -72,16 +72,16 @@ extension CaseDetail {
             for row in sections {
                 let notes = try await row.notes.asyncMap { try await vault.openText($0, field: "case.notes") }
                 let facts = try StoredJSON.decode(AssessmentFacts.self, from: row.facts, column: "facts")
-                assessments?.append(Section(section: row.section.rawValue, violenceForms: ViolenceForm.list(row.violenceForms).map(\.rawValue),
-                                            relationship: row.relationship, riskFactors: RiskFactor.list(row.riskFactors).map(\.rawValue),
-                                            needs: Need.list(row.needs).map(\.rawValue), facts: facts, notes: notes, updatedAt: row.updatedAt))
+                assessments?.append(Section(section: row.section.rawValue, violenceForms: try ViolenceForm.list(row.violenceForms).map(\.rawValue),
+                                            relationship: row.relationship, riskFactors: try RiskFactor.list(row.riskFactors).map(\.rawValue),
+                                            needs: try Need.list(row.needs).map(\.rawValue), facts: facts, notes: notes, updatedAt: row.updatedAt))
             }
         }
         var decision: Decision?
         if let row = decisionRow {
             let contact = try await row.safeContact.asyncMap { try JSONDecoder().decode(SafeContact.self, from: try await vault.open($0, field: "case.safeContact")) }
             let reason = seesInterview ? try await row.riskReason.asyncMap { try await vault.openText($0, field: "case.riskReason") } : nil
-            decision = Decision(needsRehabilitation: row.needsRehabilitation, services: Service.list(row.services).map(\.rawValue),
+            decision = Decision(needsRehabilitation: row.needsRehabilitation, services: try Service.list(row.services).map(\.rawValue),
                                 riskLevel: row.riskLevel, screenedRiskLevel: row.screenedLevel, riskReason: reason, safeContact: contact,
                                 lawyerSignedAt: row.lawyerSignedAt, psychologistSignedAt: row.psychologistSignedAt, inEffect: row.isSigned)
         }
@@ -106,7 +106,7 @@ extension CaseDetail {
                              witnessedBy: identity.consentWitness),
             documents: documents.map { Document(id: $0.id!, kind: $0.kind.rawValue, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
             actOutstanding: !CaseSteps.hasConfirmingAct(documents.map(\.kind)),
-            assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? CaseInterview.screenedLevel(sections) : nil,
+            assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? try CaseInterview.screenedLevel(sections) : nil,
             decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, placement: placementRequest, now: now),
             duplicates: duplicates, placement: placement)
     }

@@ -55,8 +55,8 @@ struct CaseInterview {
     }
 
     /// The screen's level from both sections: a factor counts when either professional saw it.
-    static func screenedLevel(_ sections: [CaseAssessment]) -> RiskLevel {
-        RiskScreen.level(Set(sections.flatMap { RiskFactor.list($0.riskFactors) }))
+    static func screenedLevel(_ sections: [CaseAssessment]) throws -> RiskLevel {
+        RiskScreen.level(Set(try sections.flatMap { try RiskFactor.list($0.riskFactors) }))
     }
 
     func draftDecision(_ input: DecisionInput, caseID: UUID?, staff: StaffContext, actor: AuditActor, now: Date = Date()) async throws -> CaseDecision {
@@ -64,7 +64,7 @@ struct CaseInterview {
         let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!).all()
         let present = Set(sections.map(\.section))
         guard CaseRules.canDraftDecision(status: record.status, eligible: record.eligible, sections: present) else { throw Abort(.conflict) }
-        let screened = Self.screenedLevel(sections)
+        let screened = try Self.screenedLevel(sections)
         var problems = RiskScreen.problems(chosen: input.riskLevel, screened: screened, reason: input.riskReason)
         problems += input.safeContact?.problems() ?? []
         if (input.riskReason ?? "").count > 2_000 { problems.append(.init(field: "riskReason", code: "tooLong")) }
@@ -105,7 +105,7 @@ struct CaseInterview {
             // The screen as the sections say it now, not as it was when the draft was written: a
             // factor added since (strangulation, say) must not leave a lower level in effect, for
             // the police notice and the placement take their urgency from it. Judgement only raises.
-            let screened = Self.screenedLevel(try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!).all())
+            let screened = try Self.screenedLevel(try await CaseAssessment.query(on: db).filter(\.$caseID == record.id!).all())
             guard decision.riskLevel >= screened else {
                 throw ValidationProblems([.init(field: "riskLevel", code: "riskBelowScreen")])
             }

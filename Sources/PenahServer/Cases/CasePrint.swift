@@ -9,6 +9,10 @@ import Vapor
 struct CasePrint {
     enum Document: String, CaseIterable { case application, decision, refusal }
 
+    /// A signature line: who signs, and the date beside it — when the decision's professionals
+    /// signed it, else the day of printing (signed on paper then).
+    struct Signature: Encodable { let labelKey: String; let date: String }
+
     struct Context: Encodable {
         let page: PageFrame
         let titleKey: String
@@ -17,7 +21,7 @@ struct CasePrint {
         let printedOn: String
         let rows: [CasePage.Row]
         let paragraphs: [String]
-        let signatureKeys: [String]
+        let signatures: [Signature]
         let languages: [Choice]
         let document: String
         let id: UUID
@@ -39,7 +43,8 @@ struct CasePrint {
         var rows = [CasePage.Row(labelKey: "case.print.person", text: name),
                     CasePage.Row(labelKey: "case.form.birthDate", text: RegistrationRules.parseBirthDate(v.birthDate).map(BakuFormat.date) ?? v.birthDate)]
         var paragraphs: [String] = []
-        var signatures = ["case.print.signature"]
+        let printedOn = BakuFormat.date(Date())
+        var signatures = [Signature(labelKey: "case.print.signature", date: printedOn)]
         func text(_ key: String) -> String { Catalogue.shared.text(key, language) }
         switch document {
         case .application:
@@ -52,16 +57,16 @@ struct CasePrint {
                      CasePage.Row(labelKey: "case.print.date", text: BakuFormat.dateTime(detail.registeredAt))]
             if let applicant = detail.applicant.name { rows.insert(CasePage.Row(labelKey: "case.form.applicantName", text: applicant), at: 2) }
             paragraphs = [text("case.print.free")]
-            signatures = ["case.print.applicantSignature", "case.print.staffSignature"]
+            signatures = ["case.print.applicantSignature", "case.print.staffSignature"].map { Signature(labelKey: $0, date: printedOn) }
         case .decision:
             guard let decision = detail.decision, decision.inEffect else { throw Abort(.conflict) }
             let services = decision.services.map { text("code.service.\($0)") }.joined(separator: ", ")
             rows += [CasePage.Row(labelKey: "case.decision.needsRehabilitation", textKey: decision.needsRehabilitation ? "case.page.yes" : "case.page.no"),
-                     CasePage.Row(labelKey: "case.decision.services", text: services.isEmpty ? "—" : services),
-                     CasePage.Row(labelKey: "case.decision.lawyerSigned", text: decision.lawyerSignedAt.map(BakuFormat.dateTime)),
-                     CasePage.Row(labelKey: "case.decision.psychologistSigned", text: decision.psychologistSignedAt.map(BakuFormat.dateTime))]
+                     CasePage.Row(labelKey: "case.decision.services", text: services.isEmpty ? "—" : services)]
             paragraphs = [text("case.print.free")]
-            signatures = ["code.section.legal", "code.section.psychological"]
+            // In effect means both signed; the times are theirs, not the printer's.
+            signatures = [Signature(labelKey: "code.section.legal", date: decision.lawyerSignedAt.map(BakuFormat.dateTime) ?? "—"),
+                          Signature(labelKey: "code.section.psychological", date: decision.psychologistSignedAt.map(BakuFormat.dateTime) ?? "—")]
         case .refusal:
             guard let refusal = detail.refusal else { throw Abort(.conflict) }
             rows += [CasePage.Row(labelKey: "case.print.date", text: refusal.refusedAt.map(BakuFormat.dateTime)),
@@ -71,8 +76,8 @@ struct CasePrint {
         let unit = try await UnitService(db: req.db).find(code: detail.unitCode)
         return try await req.view.render("case-print", Context(
             page: req.staffFrame(titleKey: "case.print.\(document.rawValue)"), titleKey: "case.print.\(document.rawValue)", number: detail.number,
-            unitName: unit?.name ?? detail.unitCode, printedOn: BakuFormat.date(Date()), rows: rows, paragraphs: paragraphs,
-            signatureKeys: signatures,
+            unitName: unit?.name ?? detail.unitCode, printedOn: printedOn, rows: rows, paragraphs: paragraphs,
+            signatures: signatures,
             languages: Language.allCases.map { Choice(value: $0.rawValue, labelKey: "lang.name.\($0.rawValue)", selected: $0 == language) },
             document: document.rawValue, id: detail.id))
     }

@@ -4,6 +4,8 @@ import Fluent
 /// from it (the application's, a request's, a transaction's connection) finds the same one.
 struct CombinedWrites: DatabaseConfiguration {
     var inner: any DatabaseConfiguration
+    /// `Settings.groupCommit`: when false, `groupedWriteTransaction` is a plain write transaction.
+    var grouping = true
     let combiner = WriteCombiner()
     /// SQLite's writers, one at a time (see `WriteCombiner.transaction`).
     let sqliteWriters = WriteGate()

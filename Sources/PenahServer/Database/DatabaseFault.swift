@@ -2,6 +2,7 @@ import AsyncKit
 import FluentKit
 import FluentSQLiteDriver
 import NIOCore
+import PenahDomain
 import PostgresNIO
 
 /// Faults that pass: the database is down, restarting, busy, out of disk, or the pool is
@@ -38,6 +39,7 @@ enum DatabaseFault {
             // record is not read as some default, and the operator learns which column it was.
             if case .invalidField(let name, _, _) = fluent { return "stored-value-unreadable(\(name))" }
             return nil
+        case let unknown as UnknownStoredCode: return "stored-value-unreadable(\(unknown.list))"
         case let keyring as MasterKeyring.KeyringError:
             if case .unknownKey = keyring { return "keyring-unknown-key" }
             return nil

@@ -10,7 +10,8 @@ enum DatabaseSetup {
     static func register(_ settings: Settings, on app: Application, searchPath: [String]? = nil) throws {
         switch settings.database {
         case .sqlite(let path):
-            app.databases.use(CombinedWrites(inner: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make()),
+            app.databases.use(CombinedWrites(inner: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make(),
+                                             grouping: settings.groupCommit),
                               as: .sqlite)
         case .postgres(let url):
             var configuration: SQLPostgresConfiguration
@@ -23,7 +24,7 @@ enum DatabaseSetup {
             app.storage[PostgresConnectionKey.self] = (configuration.coreConfiguration, searchPath?.first)
             let postgres = DatabaseConfigurationFactory.postgres(configuration: configuration,
                                                                  maxConnectionsPerEventLoop: settings.databasePoolSize, sqlLogLevel: .trace)
-            app.databases.use(CombinedWrites(inner: postgres.make()), as: .psql)
+            app.databases.use(CombinedWrites(inner: postgres.make(), grouping: settings.groupCommit), as: .psql)
         }
     }
 

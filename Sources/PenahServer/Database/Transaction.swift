@@ -24,7 +24,7 @@ extension Database {
     func groupedWriteTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if let enclosing = WriteCombiner.currentBatch { return try await body(enclosing.connection) }
         if inTransaction { return try await body(self) }
-        guard let combined = context.configuration as? CombinedWrites else { return try await writeTransaction(body) }
+        guard let combined = context.configuration as? CombinedWrites, combined.grouping else { return try await writeTransaction(body) }
         return try await combined.combiner.perform(on: self, rerunnable: true, body)
     }
 }

@@ -124,9 +124,9 @@ struct PlacementAPI: RouteCollection {
     struct StayView: Content {
         let id: UUID; let pseudonym: String; let startedAt: Date; let plannedEnd: Date; let dischargedAt: Date?; let dischargeReason: String?
         let services: [String]
-        init(_ s: ShelterStay) {
+        init(_ s: ShelterStay) throws {
             id = s.id!; pseudonym = s.pseudonym; startedAt = s.startedAt; plannedEnd = s.plannedEnd; dischargedAt = s.dischargedAt
-            dischargeReason = s.dischargeReason; services = Service.list(s.services).map(\.rawValue)
+            dischargeReason = s.dischargeReason; services = try Service.list(s.services).map(\.rawValue)
         }
     }
     struct Stays: Content { let items: [StayView] }
@@ -134,14 +134,14 @@ struct PlacementAPI: RouteCollection {
     @Sendable func stays(_ req: Request) async throws -> Stays {
         let (shelter, _) = try await ShelterRegistry(db: req.db).find(req.parameters.get("shelterID", as: UUID.self), for: try req.requireStaff(), .manageStay)
         let rows = try await ShelterStay.query(on: req.db).filter(\.$shelterID == shelter.id!).sort(\.$startedAt, .descending).limit(200).all()
-        return Stays(items: rows.map(StayView.init))
+        return Stays(items: try rows.map(StayView.init))
     }
 
     struct Discharge: Content { var reason: DischargeReason }
 
     @Sendable func discharge(_ req: Request) async throws -> StayView {
         let input = try req.decodeJSON(Discharge.self)
-        return StayView(try await req.shelterDoor.discharge(reason: input.reason, stayID: req.parameters.get("stayID", as: UUID.self),
+        return try StayView(try await req.shelterDoor.discharge(reason: input.reason, stayID: req.parameters.get("stayID", as: UUID.self),
                                                             staff: try req.requireStaff(), actor: req.auditActor))
     }
 
@@ -149,7 +149,7 @@ struct PlacementAPI: RouteCollection {
 
     @Sendable func services(_ req: Request) async throws -> StayView {
         let input = try req.decodeJSON(Services.self)
-        return StayView(try await req.shelterDoor.recordServices(input.services, stayID: req.parameters.get("stayID", as: UUID.self),
+        return try StayView(try await req.shelterDoor.recordServices(input.services, stayID: req.parameters.get("stayID", as: UUID.self),
                                                                  staff: try req.requireStaff(), actor: req.auditActor))
     }
 
@@ -160,7 +160,7 @@ struct PlacementAPI: RouteCollection {
         guard let until = RFC3339.parse(input.until) ?? RegistrationRules.parseBirthDate(input.until) else {
             throw ValidationProblems([.init(field: "until", code: "invalidValue")])
         }
-        return StayView(try await req.shelterDoor.extend(until: until, stayID: req.parameters.get("stayID", as: UUID.self),
+        return try StayView(try await req.shelterDoor.extend(until: until, stayID: req.parameters.get("stayID", as: UUID.self),
                                                          staff: try req.requireStaff(), actor: req.auditActor))
     }
 }

@@ -39,7 +39,7 @@ struct PlacementOnCase: Content {
             decidedAt: request.decidedAt, emergencyOverride: request.emergencyOverride, admissionCode: code,
             holdExpiresAt: status == .approved ? request.holdExpiresAt : nil, refusal: refusal,
             admittedAt: stay?.startedAt, plannedEnd: stay?.plannedEnd, dischargedAt: stay?.dischargedAt, dischargeReason: stay?.dischargeReason,
-            servicesGiven: stay.map { Service.list($0.services).map(\.rawValue) } ?? [],
+            servicesGiven: try stay.map { try Service.list($0.services).map(\.rawValue) } ?? [],
             thread: try await PlacementThread(db: db, vault: vault).lines(of: request.id!))
     }
 }

@@ -45,7 +45,7 @@ struct PlacementService {
         else { throw Abort(.conflict) }
         let hasAct = CaseSteps.hasConfirmingAct(facts)
         let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == id).all()
-        let needs = Need.allCases.filter { need in sections.contains { Need.list($0.needs).contains(need) } }
+        let needs = try Need.allCases.filter { need in try sections.contains { try Need.list($0.needs).contains(need) } }
 
         let request = PlacementRequest()
         request.id = UUID()

@@ -32,8 +32,8 @@ struct PlacementView: Content {
 
     init(_ r: PlacementRequest, now: Date = Date()) throws {
         id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now).rawValue; sex = r.sex; ageBand = r.ageBand; children = try r.childProfiles()
-        places = r.places; needs = Need.list(r.needs).map(\.rawValue); riskLevel = r.riskLevel; language = r.language
-        interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = Accessibility.list(r.accessibility).map(\.rawValue); urgency = r.urgency
+        places = r.places; needs = try Need.list(r.needs).map(\.rawValue); riskLevel = r.riskLevel; language = r.language
+        interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = try Accessibility.list(r.accessibility).map(\.rawValue); urgency = r.urgency
         earliestAdmission = r.earliestAdmission; avoidRegions = r.avoidRegions.split(separator: ",").map(String.init)
         emergencyOverride = r.emergencyOverride; submittedAt = r.submittedAt; dueAt = r.dueAt; decidedAt = r.decidedAt
         let stop = r.decidedAt ?? now

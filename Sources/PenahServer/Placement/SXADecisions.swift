@@ -48,7 +48,7 @@ struct SXADecisions {
         // Read, not created here: a write outside the transaction would queue behind the other officer's.
         let intake = try await ShelterProfile.query(on: db).filter(\.$unitID == shelterID).first()?.intakeRules() ?? ShelterIntake()
         if intake.misfit(sex: found.sex, children: try found.childProfiles(),
-                                      accessibilityNeeds: Accessibility.list(found.accessibility), avoidRegions: found.avoidRegions.split(separator: ",").map(String.init)) != nil {
+                                      accessibilityNeeds: try Accessibility.list(found.accessibility), avoidRegions: found.avoidRegions.split(separator: ",").map(String.init)) != nil {
             throw ValidationProblems([.init(field: "shelterId", code: "shelterDoesNotFit")])
         }
         let code = AdmissionCode.generate()

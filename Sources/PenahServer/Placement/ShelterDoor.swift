@@ -89,7 +89,7 @@ struct ShelterDoor {
     func recordServices(_ services: [Service], stayID: UUID?, staff: StaffContext, actor: AuditActor) async throws -> ShelterStay {
         let stay = try await stay(stayID, for: staff, .manageStay)
         guard stay.dischargedAt == nil else { throw Abort(.conflict) }
-        stay.services = Service.store(Array(Set(Service.list(stay.services) + services)))
+        stay.services = Service.store(Array(Set(try Service.list(stay.services) + services)))
         try await db.writeTransaction { db in
             try await stay.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "stay.services", recordType: "placement", recordID: stay.requestID.uuidString)

@@ -106,7 +106,7 @@ struct ShelterPages: RouteCollection {
             admittedLine: admitted.map { RequestLine($0.profile, language) },
             stays: stays.map { s in
                 HomeContext.Stay(id: s.id!, pseudonym: s.pseudonym, started: BakuFormat.date(s.startedAt), plannedEnd: BakuFormat.date(s.plannedEnd),
-                                 services: Service.list(s.services).map { Catalogue.shared.text($0.messageKey, language) }.joined(separator: ", "),
+                                 services: try Service.list(s.services).map { Catalogue.shared.text($0.messageKey, language) }.joined(separator: ", "),
                                  open: s.dischargedAt == nil, outcomeKey: s.dischargeReason.map { "code.dischargeReason.\($0)" })
             },
             reasons: Choice.of(DischargeReason.self, selected: []), services: Choice.of(Service.self, selected: []),

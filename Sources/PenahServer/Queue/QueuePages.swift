@@ -39,9 +39,17 @@ struct QueuePages: RouteCollection {
         try await QueueService.unit(code: req.parameters.get("unitCode") ?? "", for: req.requireStaff(), on: req.db)
     }
 
+    /// The desk a person works at, remembered in a browser-session cookie per unit, so the desk page
+    /// opened from the menu (or after a language switch) is still theirs, not desk 1.
+    static let deskCookie = "penah_desk"
+
     private func deskNumber(_ req: Request, _ unit: Unit, field: Bool) throws -> Int {
         let raw = field ? (try? req.content.get(String.self, at: "desk")) : req.query[String.self, at: "desk"]
-        guard let raw else { return 1 }
+        guard let raw else {
+            // A remembered desk the unit no longer has (desks were removed) falls back to desk 1.
+            let remembered = req.cookies[Self.deskCookie].flatMap { Int($0.string) }
+            return remembered.flatMap { (1...unit.desks).contains($0) ? $0 : nil } ?? 1
+        }
         guard let desk = Int(raw), (1...unit.desks).contains(desk) else {
             throw ValidationProblems([.init(field: "desk", code: "outOfRange")])
         }
@@ -68,10 +76,12 @@ struct QueuePages: RouteCollection {
             page: req.staffFrame(titleKey: "queue.desk.heading"), unitCode: unit.code, unitName: unit.name, desk: desk,
             desks: Array(1...unit.desks), current: current, waiting: waits, longestWaitMinutes: waits.map(\.minutes).max(),
             holdingNumber: holding, issuedNumber: issued)).encodeResponse(status: status, for: req)
+            .remembering(desk: desk, of: unit, secure: req.application.secureCookies)
     }
 
     private func backToDesk(_ req: Request, _ unit: Unit, _ desk: Int, issued: String? = nil) -> Response {
         req.redirect(to: "/desk/\(unit.code)?desk=\(desk)" + (issued.map { "&issued=\($0)" } ?? ""), redirectType: .normal)
+            .remembering(desk: desk, of: unit, secure: req.application.secureCookies)
     }
 
     @Sendable func callNext(_ req: Request) async throws -> Response {
@@ -157,4 +167,13 @@ struct QueuePages: RouteCollection {
     }
 
     static let ticketPageMinutes: Double = 10
+}
+
+private extension Response {
+    /// No expiry: forgotten when the browser closes, like the desk shift it stands for.
+    func remembering(desk: Int, of unit: Unit, secure: Bool) -> Response {
+        cookies[QueuePages.deskCookie] = HTTPCookies.Value(string: String(desk), path: "/desk/\(unit.code)",
+                                                           isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+        return self
+    }
 }

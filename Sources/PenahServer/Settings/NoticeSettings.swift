@@ -31,10 +31,7 @@ public struct NoticeSettings: Sendable, Equatable {
         try number("PENAH_NOTICE_MAX_ATTEMPTS", 1...100, \.maxAttempts)
         try number("PENAH_NOTICE_RETRY_BASE_MS", 1...600_000, \.retryBaseMilliseconds)
         try number("PENAH_NOTICE_ACK_LIMIT_MINUTES", 1...(30 * 24 * 60), \.acknowledgementLimitMinutes)
-        if let raw = value("PENAH_DELIVERY_WORKER") {
-            guard ["on", "off"].contains(raw) else { throw SettingsError(variable: "PENAH_DELIVERY_WORKER", problem: "must be on or off") }
-            settings.runsWorker = raw == "on"
-        }
+        if let runs = try onOff("PENAH_DELIVERY_WORKER", value) { settings.runsWorker = runs }
         if let raw = value("PENAH_ESDAS_URL") {
             guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw SettingsError(variable: "PENAH_ESDAS_URL", problem: "must be an http(s) URL")

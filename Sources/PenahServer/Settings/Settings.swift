@@ -27,6 +27,10 @@ public struct Settings: Sendable {
     /// First wait before the board relay reconnects after losing its `LISTEN` connection; it
     /// doubles up to five seconds (`PENAH_BOARD_RELAY_RETRY_MS`, default 250).
     public var boardRelayRetryMilliseconds: Int
+    /// Whether the hot paths that ask for it (the queue, audited reads) share one COMMIT with the
+    /// writes waiting beside them (`PENAH_GROUP_COMMIT`, `on` by default; `off` gives every write
+    /// its own transaction — for measuring what grouping buys, or ruling it out in an incident).
+    public var groupCommit: Bool
 
     /// Reads and validates. Throws `SettingsError` naming the first bad variable.
     public static func load(environment: [String: String], isProduction: Bool) throws -> Settings {
@@ -98,7 +102,8 @@ public struct Settings: Sendable {
             isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value),
             notices: try NoticeSettings.load(value, environment: environment),
             placement: try PlacementSettings.load(value),
-            boardRelayRetryMilliseconds: try wholeNumber("PENAH_BOARD_RELAY_RETRY_MS", in: 10...60_000, value) ?? 250
+            boardRelayRetryMilliseconds: try wholeNumber("PENAH_BOARD_RELAY_RETRY_MS", in: 10...60_000, value) ?? 250,
+            groupCommit: try onOff("PENAH_GROUP_COMMIT", value) ?? true
         )
     }
 }
@@ -110,6 +115,16 @@ func wholeNumber(_ name: String, in range: ClosedRange<Int>, _ value: (String) -
         throw SettingsError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
     }
     return parsed
+}
+
+/// `on` or `off` from the environment, or the error that names the variable.
+func onOff(_ name: String, _ value: (String) -> String?) throws -> Bool? {
+    switch value(name)?.lowercased() {
+    case nil: return nil
+    case "on": return true
+    case "off": return false
+    default: throw SettingsError(variable: name, problem: "must be on or off")
+    }
 }
 
 /// A configuration value Penah cannot run with.

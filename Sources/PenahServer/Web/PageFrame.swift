@@ -7,6 +7,15 @@ struct PageFrame: Encodable {
         let code: String
         let name: String
         let isCurrent: Bool
+        /// This page in that language: every query parameter kept (the desk, search filters),
+        /// `lang` replaced.
+        let href: String
+
+        /// Kept as received (already percent-encoded); the template escapes it for the attribute.
+        static func href(keeping query: String?, language: Language) -> String {
+            let kept = (query ?? "").split(separator: "&").filter { $0.split(separator: "=", maxSplits: 1).first != "lang" }
+            return "?" + (kept.map(String.init) + ["lang=" + language.rawValue]).joined(separator: "&")
+        }
     }
 
     struct SignedIn: Encodable {
@@ -33,7 +42,10 @@ struct PageFrame: Encodable {
         lang = current.rawValue
         self.titleKey = titleKey
         self.isPublic = isPublic
-        languages = Language.allCases.map { LanguageLink(code: $0.rawValue, name: $0.endonym, isCurrent: $0 == current) }
+        let query = request.url.query
+        languages = Language.allCases.map {
+            LanguageLink(code: $0.rawValue, name: $0.endonym, isCurrent: $0 == current, href: LanguageLink.href(keeping: query, language: $0))
+        }
         unsupportedLanguage = request.unsupportedLanguageCode
         self.signedIn = signedIn
     }

@@ -114,6 +114,11 @@ struct CasePagesTests {
             #expect(printed.status == .ok)
             #expect(printed.body.string.contains(Catalogue.shared.text("case.print.decision", .az)))
             #expect(!printed.body.string.contains("nar<") && !printed.body.string.contains(">nar"))
+            #expect(!printed.body.string.contains("{time}") && !printed.body.string.contains("{"), "no raw placeholder on paper")
+            let decision = try #require(try await CaseDecision.query(on: app.db).first())
+            for signed in [decision.lawyerSignedAt, decision.psychologistSignedAt] {
+                #expect(printed.body.string.contains(BakuFormat.dateTime(try #require(signed))), "each signature line shows when it was signed")
+            }
             let inRussian = try await app.send(.GET, path + "/print/application?in=ru", headers: reception.headers)
             #expect(inRussian.body.string.contains(Catalogue.shared.text("case.print.application", .ru)))
             #expect(try await app.send(.GET, path + "/print/refusal", headers: lawyer.headers).status == .conflict, "no refusal to print")

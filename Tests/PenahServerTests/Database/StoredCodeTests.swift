@@ -117,3 +117,26 @@ struct StoredCodeTests {
         }
     }
 }
+
+@Suite("Stored code lists are read strictly")
+struct StoredCodeListTests {
+    @Test("a stored code list with a value its enum lacks is a 503, never read without it (a risk factor dropped would lower her risk level)",
+          arguments: ["case_assessments.violence_forms", "case_assessments.risk_factors", "case_assessments.needs",
+                      "case_decisions.services", "placement_requests.needs", "placement_requests.accessibility"])
+    func corruptList(_ column: String) async throws {
+        try await withPenah { app in
+            let caseID = try await app.decidedCase(factors: ["strangulation"])
+            _ = try await app.placementRequest(caseID: caseID)
+            let sxa = try await app.caller(.sxaOfficer)
+            let lawyer = try await app.caller(.lawyer)
+            let read: (path: String, caller: APICaller) = column.hasPrefix("placement_requests")
+                ? ("/api/v1/placement-requests", sxa) : ("/api/v1/cases/\(caseID)", lawyer)
+            #expect(try await read.caller.send(.GET, read.path).status == .ok, "readable before")
+            let (table, field) = (String(column.split(separator: ".")[0]), String(column.split(separator: ".")[1]))
+            try await app.sql.raw("UPDATE \(ident: table) SET \(ident: field) = \(ident: field) || ',bogus'").run()
+            let after = try await read.caller.send(.GET, read.path)
+            #expect(after.status == .serviceUnavailable, "\(after.status) \(after.text)")
+            #expect(!after.text.contains("bogus"), "the value itself is not echoed")
+        }
+    }
+}

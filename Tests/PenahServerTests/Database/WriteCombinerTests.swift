@@ -227,6 +227,22 @@ struct WriteCombinerTests {
         }
     }
 
+    @Test("with PENAH_GROUP_COMMIT=off a grouped write is a plain one: it never queues on the combiner",
+          .enabled(if: TestDatabase.isPostgres))
+    func groupingOff() async throws {
+        try await withPenah(environment: ["PENAH_DATABASE_POOL_SIZE": "4", "PENAH_GROUP_COMMIT": "off"]) { app in
+            try await probeTables(app)
+            let blocker = Blocker()
+            let held = blocker.hold(app)
+            try await waitUntil { blocker.isHolding }
+            try await app.db.groupedWriteTransaction { db in try await insert("alone", on: db) }
+            #expect(try await names(app) == ["alone"])
+            #expect(try combiner(app).queued == 0)
+            blocker.release()
+            try await held.value
+        }
+    }
+
     @Test("a nested write transaction joins the enclosing unit and rolls back with it")
     func nested() async throws {
         try await withPenah { app in

@@ -54,6 +54,35 @@ struct QueuePagesTests {
         }
     }
 
+    @Test("the language switcher keeps every query parameter; the desk is remembered for the browser session")
+    func switcherAndRememberedDesk() async throws {
+        try await withPenah { app in
+            let (headers, _) = try await browser(app)
+            let desk2 = try await app.send(.GET, "/desk/BAKU-1?desk=2", headers: headers)
+            #expect(desk2.body.string.contains(#"href="?desk=2&amp;lang=en""#), "the switcher keeps ?desk=2")
+            let cookie = try #require(desk2.headers.setCookie?[QueuePages.deskCookie])
+            #expect(cookie.string == "2" && cookie.path == "/desk/BAKU-1" && cookie.isHTTPOnly && cookie.sameSite == .strict)
+            #expect(cookie.maxAge == nil && cookie.expires == nil, "forgotten when the browser closes")
+
+            func page(remembering value: String) async throws -> String {
+                var withDesk = headers
+                withDesk.replaceOrAdd(name: .cookie, value: (headers.first(name: .cookie) ?? "") + "; \(QueuePages.deskCookie)=\(value)")
+                let answer = try await app.send(.GET, "/desk/BAKU-1?lang=en", headers: withDesk)
+                #expect(answer.status == .ok, "\(value): \(answer.status)")
+                return answer.body.string
+            }
+            #expect(try await page(remembering: "2").contains(#"<option value="2" selected>"#), "opened without ?desk=, the remembered desk")
+            for stale in ["99", "0", "-1", "two", "'><script>"] {
+                #expect(try await page(remembering: stale).contains(#"<option value="1" selected>"#), "\(stale) falls back to desk 1")
+            }
+
+            let hostile = try await app.send(.GET, "/desk/BAKU-1?desk=2&x=%22%3E%3Cscript%3E&lang=%22%3E", headers: headers)
+            #expect(hostile.status == .ok)
+            #expect(!hostile.body.string.contains("\"><script>") && !hostile.body.string.contains("lang=%22%3E&"), "old lang dropped, the rest kept escaped")
+            #expect(hostile.body.string.contains("?desk=2&amp;x=%22%3E%3Cscript%3E&amp;lang=ru"))
+        }
+    }
+
     @Test("call next while a ticket still holds the desk calls nobody and says which ticket to deal with first; issuing shows the number")
     func callNextHoldsDesk() async throws {
         try await withPenah { app in

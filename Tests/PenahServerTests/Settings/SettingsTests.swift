@@ -14,6 +14,8 @@ struct SettingsTests {
         #expect(path.hasSuffix("penah-data/penah.sqlite"))
         #expect(settings.masterKeyBase64 == nil)
         #expect(settings.standards == TimeStandards())
+        #expect(settings.groupCommit)
+        #expect(try !Settings.load(environment: ["PENAH_GROUP_COMMIT": "OFF"], isProduction: false).groupCommit)
     }
 
     @Test("DATABASE_URL switches to PostgreSQL, and then needs PENAH_MASTER_KEY: nodes must not each make a key file")
@@ -40,6 +42,7 @@ struct SettingsTests {
         (["PENAH_QUICK_EXIT_URL": "javascript:alert(1)"], "PENAH_QUICK_EXIT_URL"),
         (["PENAH_STANDARD_OPERATOR_MINUTES": "0"], "PENAH_STANDARD_OPERATOR_MINUTES"),
         (["PENAH_STANDARD_TOTAL_MINUTES": "a day"], "PENAH_STANDARD_TOTAL_MINUTES"),
+        (["PENAH_GROUP_COMMIT": "maybe"], "PENAH_GROUP_COMMIT"),
     ])
     func badValues(environment: [String: String], variable: String) {
         #expect {

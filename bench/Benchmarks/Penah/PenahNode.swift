@@ -25,6 +25,8 @@ final class PenahNode: @unchecked Sendable {
         try FileManager.default.copyItem(at: seed.directory, to: dataDirectory)
         var env = seed.environment
         env["PENAH_DATA_DIR"] = dataDirectory.path
+        // `PENAH_GROUP_COMMIT=off swift package benchmark` measures the same paths without group commit.
+        env["PENAH_GROUP_COMMIT"] = ProcessInfo.processInfo.environment["PENAH_GROUP_COMMIT"]
         if let postgresURL, let template = seed.database {
             let database = "penah_bench_\(UInt32.random(in: 0...UInt32.max))"
             try Shell.run("psql", [postgresURL, "-qc", "CREATE DATABASE \(database) TEMPLATE \(template)"])
