@@ -23,7 +23,8 @@ enum CaseFormProblems {
             if parts.count == 2, ["applicant", "consent"].contains(parts[0]), !["authorityDocument", "witnessedBy"].contains(name) {
                 name = parts[0] + name.prefix(1).uppercased() + name.dropFirst()
             }
-            let key = labelPrefixes.map { $0 + name }.first { Catalogue.shared.entries[.en]?[$0] != nil }
+            // The form's own label first, then the shared `field.` one; never the code itself.
+            let key = (labelPrefixes + ["field."]).map { $0 + name }.first { Catalogue.shared.entries[.en]?[$0] != nil }
             return .init(field: problem.field.replacingOccurrences(of: ".", with: "-"), messageKey: problem.messageKey, labelKey: key)
         }
     }

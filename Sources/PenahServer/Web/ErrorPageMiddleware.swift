@@ -54,7 +54,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let context = ErrorPageContext(
             page: PageFrame(request, titleKey: heading, isPublic: true),
             headingKey: heading, messageKey: description.messageKey,
-            problems: description.problems.map { .init(field: $0.field, messageKey: $0.messageKey) },
+            problems: CaseFormProblems.lines(description.problems, labelPrefixes: []),
             requestId: request.safeID)
         let status = description.status
         do {

@@ -60,4 +60,26 @@ struct CatalogueKeysTests {
         let missing = codes.map { "error.\($0)" }.filter { !known.contains($0) }.sorted()
         #expect(missing == [], "\(language): \(missing)")
     }
+    /// Every `field: "…"` a validation problem names, anywhere in the sources.
+    static func problemFields() throws -> Set<String> {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Sources").standardized
+        let pattern = try Regex(#"field: "([a-zA-Z.]+)""#)
+        var fields: Set<String> = []
+        for case let url as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where url.pathExtension == "swift" {
+            for match in try String(contentsOf: url, encoding: .utf8).matches(of: pattern) {
+                if let field = match.output[1].substring { fields.insert(String(field)) }
+            }
+        }
+        return fields
+    }
+
+    @Test("every field a validation problem names has a label, so no page shows its code (`shelterId:`, `to:`)")
+    func problemFieldsHaveLabels() throws {
+        let fields = try Self.problemFields()
+        #expect(fields.count > 40, "the scan found the sources: \(fields.count)")
+        // The forms' own label prefixes; `lines` adds the shared `field.` ones the generic error page uses.
+        let forms = ["case.form.", "case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form.", "shelter.form."]
+        let unlabelled = fields.sorted().filter { CaseFormProblems.lines([FieldProblem(field: $0, code: "required")], labelPrefixes: forms).first?.labelKey == nil }
+        #expect(unlabelled == [], "\(unlabelled)")
+    }
 }

@@ -83,6 +83,22 @@ struct QueuePagesTests {
         }
     }
 
+    @Test("an error names the field by its label, never its code: a transfer without a desk says 'To desk', not 'to'")
+    func errorsUseLabels() async throws {
+        try await withPenah { app in
+            var (headers, csrf) = try await browser(app)
+            headers.replaceOrAdd(name: .acceptLanguage, value: "en")
+            _ = try await app.send(.POST, "/desk/BAKU-1/issue", headers: headers, body: formBody([("csrf", csrf), ("desk", "1")]))
+            _ = try await app.send(.POST, "/desk/BAKU-1/call-next", headers: headers, body: formBody([("csrf", csrf), ("desk", "1")]))
+            let ticket = try #require(try await Ticket.query(on: app.db).first())
+            let page = try await app.send(.POST, "/desk/BAKU-1/tickets/\(ticket.id!)/transfer", headers: headers,
+                                          body: formBody([("csrf", csrf), ("desk", "1")]))
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.string.contains("<strong>\(Catalogue.shared.text("field.to", .en))</strong>"))
+            #expect(!page.body.string.contains("<strong>to</strong>"))
+        }
+    }
+
     @Test("call next while a ticket still holds the desk calls nobody and says which ticket to deal with first; issuing shows the number")
     func callNextHoldsDesk() async throws {
         try await withPenah { app in
