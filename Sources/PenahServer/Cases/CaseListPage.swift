@@ -35,7 +35,7 @@ struct CaseListPage {
         let page = try await req.caseList.list(query, staff: staff, actor: req.auditActor)
         let rows = page.items.map { item in
             Row(id: item.id, number: item.number, initials: item.initials, statusKey: "code.caseStatus.\(item.status)", unitCode: item.unitCode,
-                registered: BakuFormat.dateTime(item.registeredAt), clocks: item.clocks.map(ClockLine.init), overdue: item.overdue)
+                registered: BakuFormat.dateTime(item.registeredAt), clocks: item.clocks.map { ClockLine($0, req.language) }, overdue: item.overdue)
         }
         var next: String?
         if let cursor = page.nextCursor {
@@ -49,18 +49,18 @@ struct CaseListPage {
     }
 }
 
-/// One clock as a line of text: its name and "n min left", "overdue by n min", "on time" or "n min late".
+/// One clock as a line of text: its name and "3 h 20 min left", "overdue by 4 d 7 h", "on time" or "12 min late".
 struct ClockLine: Encodable {
     let labelKey: String
     let stateKey: String
-    let minutes: Int
+    let span: String
     let overdue: Bool
 
-    init(_ view: CaseClocks.View) {
+    init(_ view: CaseClocks.View, _ language: Language) {
         labelKey = "clock.\(view.kind)"
         overdue = view.overdue
-        if let left = view.secondsLeft { stateKey = "clock.left"; minutes = left / 60 }
-        else if let over = view.secondsOver { stateKey = view.stoppedAt == nil ? "clock.over" : "clock.late"; minutes = over / 60 }
-        else { stateKey = "clock.met"; minutes = 0 }
+        if let left = view.secondsLeft { stateKey = "clock.left"; span = ClockSpan.text(seconds: left, language) }
+        else if let over = view.secondsOver { stateKey = view.stoppedAt == nil ? "clock.over" : "clock.late"; span = ClockSpan.text(seconds: over, language) }
+        else { stateKey = "clock.met"; span = "" }
     }
 }

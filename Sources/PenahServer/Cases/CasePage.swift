@@ -127,7 +127,7 @@ struct CasePage {
         return try await req.view.render("case", Context(
             page: req.staffFrame(titleKey: "case.list.heading"), id: detail.id, number: detail.number, pseudonym: detail.pseudonym,
             statusKey: detail.status.messageKey, eligible: detail.eligible, identity: identity, applicant: applicant, consent: consent,
-            duplicates: detail.duplicates, clocks: detail.clocks.map(ClockLine.init),
+            duplicates: detail.duplicates, clocks: detail.clocks.map { ClockLine($0, req.language) },
             documents: detail.documents.map { DocumentRow(id: $0.id, kindKey: "code.documentKind.\($0.kind)", size: BakuFormat.number(Double($0.size) / 1024, fractionDigits: 1) + " KB", uploaded: BakuFormat.dateTime($0.uploadedAt)) },
             actOutstanding: detail.actOutstanding, documentKinds: Choice.of(DocumentKind.self, selected: []),
             canUpload: AccessPolicy.allows(staff.role, .uploadDocument) && status != .refused,

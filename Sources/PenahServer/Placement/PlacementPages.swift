@@ -152,19 +152,19 @@ struct PlacementPages: RouteCollection {
 struct RequestLine: Encodable {
     let id: UUID; let pseudonym: String; let statusKey: String; let riskKey: String; let urgencyKey: String
     let sexKey: String; let ageKey: String; let children: String; let needs: String; let access: String; let avoid: String
-    let language: String; let interpreter: Bool; let due: String; let overdue: Bool; let minutesLeft: Int?; let places: Int
+    let language: String; let interpreter: Bool; let due: String; let overdue: Bool; let left: String?; let places: Int
     let emergencyOverride: Bool; let earliest: String?
 
     init(_ v: PlacementView, _ language: Language) {
         func text(_ key: String) -> String { Catalogue.shared.text(key, language) }
         id = v.id; pseudonym = v.pseudonym; statusKey = "code.placementStatus.\(v.status)"; riskKey = v.riskLevel.messageKey
         urgencyKey = v.urgency.messageKey; sexKey = "code.sex.\(v.sex)"; ageKey = "code.ageBand.\(v.ageBand)"
-        children = v.children.isEmpty ? "—" : v.children.map { "\($0.age) (\(text("code.sex.\($0.sex.rawValue)")))" }.joined(separator: ", ")
+        children = v.children.isEmpty ? "—" : v.children.map { "\($0.age) (\(text("child.sex.\($0.sex.rawValue)")))" }.joined(separator: ", ")
         needs = v.needs.isEmpty ? "—" : v.needs.map { text("code.need.\($0)") }.joined(separator: ", ")
         access = v.accessibilityNeeds.isEmpty ? "—" : v.accessibilityNeeds.map { text("code.accessibility.\($0)") }.joined(separator: ", ")
         avoid = v.avoidRegions.isEmpty ? "—" : v.avoidRegions.joined(separator: ", ")
         self.language = v.language ?? "—"; interpreter = v.interpreterNeeded; due = BakuFormat.dateTime(v.dueAt); overdue = v.overdue
-        minutesLeft = v.secondsLeft.map { $0 / 60 }; places = v.places; emergencyOverride = v.emergencyOverride
+        left = v.secondsLeft.map { ClockSpan.text(seconds: $0, language) }; places = v.places; emergencyOverride = v.emergencyOverride
         earliest = v.earliestAdmission.map(BakuFormat.date)
     }
 }
