@@ -42,7 +42,7 @@ struct CaseIntakePage {
             residences: Choice.of(Residence.self, selected: pick("victim-residence", "citizen")),
             documentTypes: Choice.of(IdentityDocumentType.self, selected: pick("victim-documentType", "idCard")),
             captures: Choice.of(ConsentCapture.self, selected: pick("consent-capturedAs", "signature")),
-            problems: CaseFormProblems.lines(problems)))
+            problems: FormProblems.lines(problems)))
     }
 
     @Sendable static func submit(_ req: Request) async throws -> Response {

@@ -143,7 +143,7 @@ struct CasePage {
             canRefuse: AccessPolicy.allows(staff.role, .refuseCase) && CaseRules.canRefuse(status: status),
             answerChannels: Choice.of(AnswerChannel.self, selected: [staff.role == .callCentre ? "callCentre" : "inPerson"]),
             languages: Language.allCases.map { Choice(value: $0.rawValue, labelKey: "lang.name.\($0.rawValue)", selected: $0.rawValue == (v.preferredLanguage ?? "az")) },
-            problems: CaseFormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form."]),
+            problems: FormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form."]),
             police: try await policeSection(detail, facts: facts, staff: staff, db: req.db),
             placement: placementSection(detail, facts: facts, staff: staff, language: req.language)))
     }

@@ -2,8 +2,7 @@ import Foundation
 import PenahDomain
 import Vapor
 
-/// Small pieces the case pages share: choices for `<select>`s and check boxes from the code lists,
-/// and field problems turned into lines that link to the field and name it in the user's language.
+/// Small pieces the case pages share: choices for `<select>`s and check boxes from the code lists.
 struct Choice: Encodable {
     let value: String
     let labelKey: String
@@ -11,22 +10,6 @@ struct Choice: Encodable {
 
     static func of<T: CaseCode>(_ type: T.Type, selected: [String]) -> [Choice] {
         T.allCases.map { Choice(value: $0.rawValue, labelKey: $0.messageKey, selected: selected.contains($0.rawValue)) }
-    }
-}
-
-enum CaseFormProblems {
-    /// `victim.firstName` → a line linking to `#victim-firstName`, labelled with `case.form.firstName`.
-    static func lines(_ problems: [FieldProblem], labelPrefixes: [String] = ["case.form."]) -> [ErrorPageContext.FieldLine] {
-        problems.map { problem in
-            let parts = problem.field.split(separator: ".").map(String.init)
-            var name = parts.last ?? problem.field
-            if parts.count == 2, ["applicant", "consent"].contains(parts[0]), !["authorityDocument", "witnessedBy"].contains(name) {
-                name = parts[0] + name.prefix(1).uppercased() + name.dropFirst()
-            }
-            // The form's own label first, then the shared `field.` one; never the code itself.
-            let key = (labelPrefixes + ["field."]).map { $0 + name }.first { Catalogue.shared.entries[.en]?[$0] != nil }
-            return .init(field: problem.field.replacingOccurrences(of: ".", with: "-"), messageKey: problem.messageKey, labelKey: key)
-        }
     }
 }
 

@@ -48,7 +48,7 @@ struct PlacementPages: RouteCollection {
             page: req.staffFrame(titleKey: "placement.request.heading"), line: RequestLine(item.request, req.language),
             shelters: item.shelters.map { FitLine(shelterId: $0.shelterId, name: $0.name, free: $0.free, fits: $0.fits, misfitKey: $0.misfit?.messageKey) },
             thread: thread, decidable: PlacementStatus(rawValue: item.request.status)?.isDecidable == true,
-            problems: CaseFormProblems.lines(problems, labelPrefixes: ["placement.form."])))
+            problems: FormProblems.lines(problems, labelPrefixes: ["placement.form."])))
     }
 
     private func backToRequest(_ req: Request, _ action: () async throws -> Void) async throws -> Response {

@@ -49,7 +49,7 @@ struct ShelterPages: RouteCollection {
             page: req.staffFrame(titleKey: "shelter.edit.heading"), shelter: shelter,
             operators: Choice.of(ShelterOperator.self, selected: [shelter.operatorCode]), access: Choice.of(Accessibility.self, selected: shelter.intake.accessible.map(\.rawValue)),
             languages: shelter.intake.languages.joined(separator: ", "), showLocation: ShelterRules.seesLocation(staff.role),
-            problems: CaseFormProblems.lines(problems, labelPrefixes: ["shelter.form."])))
+            problems: FormProblems.lines(problems, labelPrefixes: ["shelter.form."])))
     }
 
     @Sendable func save(_ req: Request) async throws -> Response {
@@ -110,7 +110,7 @@ struct ShelterPages: RouteCollection {
                                  open: s.dischargedAt == nil, outcomeKey: s.dischargeReason.map { "code.dischargeReason.\($0)" })
             },
             reasons: Choice.of(DischargeReason.self, selected: []), services: Choice.of(Service.self, selected: []),
-            problems: CaseFormProblems.lines(problems, labelPrefixes: ["shelter.form."])))
+            problems: FormProblems.lines(problems, labelPrefixes: ["shelter.form."])))
     }
 
     @Sendable func admit(_ req: Request) async throws -> Response {

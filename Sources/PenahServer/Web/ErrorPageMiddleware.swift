@@ -54,7 +54,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let context = ErrorPageContext(
             page: PageFrame(request, titleKey: heading, isPublic: true),
             headingKey: heading, messageKey: description.messageKey,
-            problems: CaseFormProblems.lines(description.problems, labelPrefixes: []),
+            problems: FormProblems.lines(description.problems, labelPrefixes: []),
             requestId: request.safeID)
         let status = description.status
         do {

@@ -213,14 +213,22 @@ struct WriteCombinerTests {
     @Test("a plain write transaction is not grouped: it commits while the combiner is held busy",
           .enabled(if: TestDatabase.isPostgres))
     func plainIsNotGrouped() async throws {
-        // Connections to spare: the held batch keeps one.
-        try await withPenah(environment: ["PENAH_DATABASE_POOL_SIZE": "4"]) { app in
+        try await commitsWhileCombinerHeld(name: "plain") { app in
+            try await app.db.writeTransaction { db in try await insert("plain", on: db) }
+        }
+    }
+
+    /// Holds the combiner busy with a batch, runs `write` (which inserts `name`), and expects it
+    /// committed without queueing behind that batch. Connections to spare: the held batch keeps one.
+    func commitsWhileCombinerHeld(name: String, environment: [String: String] = [:],
+                                  _ write: @escaping @Sendable (Application) async throws -> Void) async throws {
+        try await withPenah(environment: environment.merging(["PENAH_DATABASE_POOL_SIZE": "4"]) { $1 }) { app in
             try await probeTables(app)
             let blocker = Blocker()
             let held = blocker.hold(app)
             try await waitUntil { blocker.isHolding }
-            try await app.db.writeTransaction { db in try await insert("plain", on: db) }
-            #expect(try await names(app) == ["plain"])
+            try await write(app)
+            #expect(try await names(app) == [name])
             #expect(try combiner(app).queued == 0)
             blocker.release()
             try await held.value
@@ -230,16 +238,8 @@ struct WriteCombinerTests {
     @Test("with PENAH_GROUP_COMMIT=off a grouped write is a plain one: it never queues on the combiner",
           .enabled(if: TestDatabase.isPostgres))
     func groupingOff() async throws {
-        try await withPenah(environment: ["PENAH_DATABASE_POOL_SIZE": "4", "PENAH_GROUP_COMMIT": "off"]) { app in
-            try await probeTables(app)
-            let blocker = Blocker()
-            let held = blocker.hold(app)
-            try await waitUntil { blocker.isHolding }
+        try await commitsWhileCombinerHeld(name: "alone", environment: ["PENAH_GROUP_COMMIT": "off"]) { app in
             try await app.db.groupedWriteTransaction { db in try await insert("alone", on: db) }
-            #expect(try await names(app) == ["alone"])
-            #expect(try combiner(app).queued == 0)
-            blocker.release()
-            try await held.value
         }
     }
 

@@ -79,7 +79,7 @@ struct CatalogueKeysTests {
         #expect(fields.count > 40, "the scan found the sources: \(fields.count)")
         // The forms' own label prefixes; `lines` adds the shared `field.` ones the generic error page uses.
         let forms = ["case.form.", "case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form.", "shelter.form."]
-        let unlabelled = fields.sorted().filter { CaseFormProblems.lines([FieldProblem(field: $0, code: "required")], labelPrefixes: forms).first?.labelKey == nil }
+        let unlabelled = fields.sorted().filter { FormProblems.lines([FieldProblem(field: $0, code: "required")], labelPrefixes: forms).first?.labelKey == nil }
         #expect(unlabelled == [], "\(unlabelled)")
     }
 }
