@@ -4,11 +4,10 @@ import Vapor
 /// Admin page for units (`/admin/units`): the list and a form to create one.
 struct AdminUnitPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("admin")
-        admin.get("units", use: units).access(.action(.manageUnits))
-        admin.post("units", use: createUnit).access(.action(.manageUnits))
-        admin.get("units", ":code", use: editForm).access(.action(.manageUnits))
-        admin.post("units", ":code", use: saveEdit).access(.action(.manageUnits))
+        routes.get(.adminUnits, use: units).access(.action(.manageUnits))
+        routes.post(.adminUnits, use: createUnit).access(.action(.manageUnits))
+        routes.get(.adminUnit, use: editForm).access(.action(.manageUnits))
+        routes.post(.adminUnit, use: saveEdit).access(.action(.manageUnits))
     }
 
     struct EditContext: Encodable {
@@ -50,7 +49,7 @@ struct AdminUnitPages: RouteCollection {
         } catch let validation as ValidationProblems {
             return try await renderEdit(req, unit, form: values, problems: validation.problems, status: .unprocessableEntity)
         }
-        return req.redirect(to: "/admin/units", redirectType: .normal)
+        return req.redirect(to: SitePath.adminUnits(), redirectType: .normal)
     }
 
     private func renderEdit(_ req: Request, _ unit: Unit, form: [String: String], problems: [FieldProblem], status: HTTPStatus) async throws -> Response {
@@ -98,7 +97,7 @@ struct AdminUnitPages: RouteCollection {
         } catch let validation as ValidationProblems {
             return try await renderUnits(req, status: .unprocessableEntity, problems: validation.problems, form: form)
         }
-        return req.redirect(to: "/admin/units", redirectType: .normal)
+        return req.redirect(to: SitePath.adminUnits(), redirectType: .normal)
     }
 
     private func renderUnits(_ req: Request, status: HTTPStatus, problems: [FieldProblem] = [], form: UnitForm? = nil) async throws -> Response {

@@ -5,19 +5,18 @@ import Vapor
 /// sessions. No case content is reachable from here.
 struct AdminUserPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("admin")
-        admin.get("users", use: users).access(.action(.manageUsers))
-        admin.post("users", use: invite).access(.action(.manageUsers))
-        admin.post("users", ":id", "disable", use: { try await change($0) { a, id, actor in try await a.setActive(id, false, actor: actor); return nil } })
+        routes.get(.adminUsers, use: users).access(.action(.manageUsers))
+        routes.post(.adminUsers, use: invite).access(.action(.manageUsers))
+        routes.post(.adminUserDisable, use: { try await change($0) { a, id, actor in try await a.setActive(id, false, actor: actor); return nil } })
             .access(.action(.manageUsers))
-        admin.post("users", ":id", "enable", use: { try await change($0) { a, id, actor in try await a.setActive(id, true, actor: actor); return nil } })
+        routes.post(.adminUserEnable, use: { try await change($0) { a, id, actor in try await a.setActive(id, true, actor: actor); return nil } })
             .access(.action(.manageUsers))
-        admin.post("users", ":id", "reset-second-factor", use: { try await change($0) { a, id, actor in try await a.resetSecondFactor(id, actor: actor) } })
+        routes.post(.adminUserResetSecondFactor, use: { try await change($0) { a, id, actor in try await a.resetSecondFactor(id, actor: actor) } })
             .access(.action(.manageUsers))
-        admin.post("users", ":id", "end-sessions", use: { try await change($0) { a, id, actor in try await a.endSessions(id, actor: actor); return nil } })
+        routes.post(.adminUserEndSessions, use: { try await change($0) { a, id, actor in try await a.endSessions(id, actor: actor); return nil } })
             .access(.action(.manageSessions))
-        admin.get("users", ":id", use: editForm).access(.action(.manageUsers))
-        admin.post("users", ":id", use: saveEdit).access(.action(.manageUsers))
+        routes.get(.adminUser, use: editForm).access(.action(.manageUsers))
+        routes.post(.adminUser, use: saveEdit).access(.action(.manageUsers))
     }
 
     struct UsersContext: Encodable {
@@ -65,7 +64,7 @@ struct AdminUserPages: RouteCollection {
             let username = try await StaffUser.find(id, on: req.db)?.username
             return try await renderUsers(req, status: .ok, issued: (code, username ?? ""))
         }
-        return req.redirect(to: "/admin/users", redirectType: .normal)
+        return req.redirect(to: SitePath.adminUsers(), redirectType: .normal)
     }
 
     private func renderUsers(_ req: Request, status: HTTPStatus, problems: [FieldProblem] = [],
@@ -118,7 +117,7 @@ struct AdminUserPages: RouteCollection {
         } catch let validation as ValidationProblems {
             return try await renderEdit(req, user, form: values, problems: validation.problems, status: .unprocessableEntity)
         }
-        return req.redirect(to: "/admin/users", redirectType: .normal)
+        return req.redirect(to: SitePath.adminUsers(), redirectType: .normal)
     }
 
     private func editableUser(_ req: Request) async throws -> StaffUser {

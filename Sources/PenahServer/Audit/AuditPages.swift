@@ -6,8 +6,8 @@ import Vapor
 /// access log (`/audit/records/:id`). Events hold no personal data, so these pages show none.
 struct AuditPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit", use: browse).access(.action(.readAudit))
-        routes.get("audit", "records", ":id", use: record).access(.action(.readAudit))
+        routes.get(.audit, use: browse).access(.action(.readAudit))
+        routes.get(.auditRecord, use: record).access(.action(.readAudit))
     }
 
     struct Filter: Content {

@@ -41,7 +41,7 @@ struct CaseListPage {
         if let cursor = page.nextCursor {
             var components = URLComponents()
             components.queryItems = [.init(name: "view", value: view), .init(name: "status", value: status), .init(name: "q", value: q), .init(name: "cursor", value: cursor)]
-            next = "/cases?" + (components.percentEncodedQuery ?? "")
+            next = SitePath.cases() + "?" + (components.percentEncodedQuery ?? "")
         }
         return try await req.view.render("cases", Context(
             page: req.staffFrame(titleKey: "case.list.heading"), view: view, statuses: Choice.of(CaseStatus.self, selected: [status]),

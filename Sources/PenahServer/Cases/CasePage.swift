@@ -81,7 +81,7 @@ struct CasePage {
                           _ action: () async throws -> Void) async throws -> Response {
         do {
             try await action()
-            return req.redirect(to: "/cases/\(caseID?.uuidString ?? "")", redirectType: .normal)
+            return req.redirect(to: SitePath.case(caseID?.uuidString ?? ""), redirectType: .normal)
         } catch let validation as ValidationProblems {
             return try await render(req, problems: validation.problems, sectionInput: sectionInput, caseID: caseID)
                 .encodeResponse(status: .unprocessableEntity, for: req)

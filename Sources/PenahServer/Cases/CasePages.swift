@@ -7,20 +7,18 @@ import Vapor
 /// comes back to the case page; a field problem re-renders the page with the problem named.
 struct CasePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let cases = routes.grouped("cases")
-        cases.get(use: CaseListPage.render).access(.action(.readCase))
-        cases.get("new", use: CaseIntakePage.show).access(.action(.registerCase))
-        cases.post("new", use: CaseIntakePage.submit).access(.action(.registerCase))
-        let one = cases.grouped(":caseID")
-        one.get(use: CasePage.show).access(.action(.readCase))
+        routes.get(.cases, use: CaseListPage.render).access(.action(.readCase))
+        routes.get(.caseNew, use: CaseIntakePage.show).access(.action(.registerCase))
+        routes.post(.caseNew, use: CaseIntakePage.submit).access(.action(.registerCase))
+        routes.get(.case, use: CasePage.show).access(.action(.readCase))
         // The CSRF check gathers a multipart body itself (up to 11 MB), so the route streams it.
-        one.on(.POST, "documents", body: .collect(maxSize: "11mb"), use: upload).access(.action(.uploadDocument))
-        one.get("documents", ":documentID", use: CaseAPI().download).access(.action(.readDocument))
-        one.post("assessment", use: assess).access(.action(.writeAssessment))
-        one.post("decision", use: draft).access(.action(.decideCase))
-        one.post("decision", "sign", use: sign).access(.action(.decideCase))
-        one.post("refusal", use: refuse).access(.action(.refuseCase))
-        one.get("print", ":document", use: CasePrint.render).access(.action(.readCase))
+        routes.on(.POST, SitePath.caseDocuments.components, body: .collect(maxSize: "11mb"), use: upload).access(.action(.uploadDocument))
+        routes.get(.caseDocument, use: CaseAPI().download).access(.action(.readDocument))
+        routes.post(.caseAssessment, use: assess).access(.action(.writeAssessment))
+        routes.post(.caseDecision, use: draft).access(.action(.decideCase))
+        routes.post(.caseDecisionSign, use: sign).access(.action(.decideCase))
+        routes.post(.caseRefusal, use: refuse).access(.action(.refuseCase))
+        routes.get(.casePrint, use: CasePrint.render).access(.action(.readCase))
     }
 
     private func perform(_ req: Request, sectionInput: AssessmentInput? = nil, _ action: () async throws -> Void) async throws -> Response {

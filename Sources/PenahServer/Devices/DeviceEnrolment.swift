@@ -36,8 +36,8 @@ struct DeviceEnrolment {
 /// `/device/enrol`: the form the kiosk's browser is enrolled through.
 struct DeviceEnrolmentPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("device", "enrol", use: form).access(.public)
-        routes.post("device", "enrol", use: submit).access(.public)
+        routes.get(.deviceEnrol, use: form).access(.public)
+        routes.post(.deviceEnrol, use: submit).access(.public)
     }
 
     struct Context: Encodable {
@@ -60,7 +60,7 @@ struct DeviceEnrolmentPages: RouteCollection {
         guard let (device, token) = try await DeviceEnrolment(db: req.db).enrol(code: req.formValue("code", limit: 65) ?? "", actor: req.auditActor) else {
             return try await render(req, errorKey: "device.enrol.invalid", status: .unprocessableEntity)
         }
-        let response = req.redirect(to: "/kiosk/\(device.unit.code)", redirectType: .normal)
+        let response = req.redirect(to: SitePath.kiosk(device.unit.code), redirectType: .normal)
         response.cookies[Authenticator.sessionCookie] = HTTPCookies.Value(
             string: token, expires: Date().addingTimeInterval(SessionStore.deviceLifetime), path: "/",
             isSecure: req.application.secureCookies, isHTTPOnly: true, sameSite: .strict)

@@ -7,14 +7,12 @@ import Vapor
 /// printed letter for hand delivery. Forms carry the CSRF token and come back to the case.
 struct NoticePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let fromCase = routes.grouped("cases", ":caseID")
-        fromCase.post("notices", use: create).access(.action(.informPolice))
-        fromCase.post("police-reference", use: alreadyKnown).access(.action(.informPolice))
-        let notices = routes.grouped("notices")
-        notices.get(use: list).access(.action(.readNotice))
-        notices.post(":noticeID", "retry", use: retry).access(.action(.retryNotice))
-        notices.post(":noticeID", "delivery", use: delivered).access(.action(.informPolice))
-        notices.get(":noticeID", "letter", use: NoticeLetter.render).access(.action(.readNotice))
+        routes.post(.caseNotices, use: create).access(.action(.informPolice))
+        routes.post(.casePoliceReference, use: alreadyKnown).access(.action(.informPolice))
+        routes.get(.notices, use: list).access(.action(.readNotice))
+        routes.post(.noticeRetry, use: retry).access(.action(.retryNotice))
+        routes.post(.noticeDelivery, use: delivered).access(.action(.informPolice))
+        routes.get(.noticeLetter, use: NoticeLetter.render).access(.action(.readNotice))
     }
 
     private func perform(_ req: Request, caseID: UUID?, _ action: () async throws -> Void) async throws -> Response {
@@ -44,7 +42,7 @@ struct NoticePages: RouteCollection {
 
     @Sendable func retry(_ req: Request) async throws -> Response {
         let notice = try await NoticeTracking(db: req.db).retry(noticeID: req.parameters.get("noticeID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: req.formValue("back", limit: 10) == "list" ? "/notices" : "/cases/\(notice.caseID)", redirectType: .normal)
+        return req.redirect(to: req.formValue("back", limit: 10) == "list" ? SitePath.notices() : SitePath.case(notice.caseID), redirectType: .normal)
     }
 
     @Sendable func delivered(_ req: Request) async throws -> Response {

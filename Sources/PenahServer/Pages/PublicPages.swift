@@ -11,7 +11,7 @@ struct PublicPages: RouteCollection {
         routes.get(SitePath.safety.components) { req in
             try await req.view.render("safety", ["page": PageFrame(req, titleKey: "layout.publicTitle", isPublic: true)])
         }.access(.public)
-        routes.get(SitePath.exit.components, use: exit).access(.public)
+        routes.get(.exit, use: exit).access(.public)
     }
 
     /// Leaves for a neutral site and tells the browser to drop everything this origin stored.

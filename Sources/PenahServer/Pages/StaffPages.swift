@@ -4,24 +4,24 @@ import Vapor
 /// The staff start page: who you are, your unit, the time standards, and the organisation.
 struct StaffPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.staff.components, use: start).access(.action(.staffHome))
+        routes.get(.staff, use: start).access(.action(.staffHome))
     }
 
     /// The staff pages a role can reach from the start page, each behind its policy action.
     static func links(unitCode: String) -> [(action: Action, href: String, labelKey: String)] {
         [
-            (.operateDesk, "/desk/\(unitCode)", "queue.desk.heading"),
-            (.issueTicket, "/kiosk/\(unitCode)", "queue.kiosk.heading"),
-            (.viewQueueStats, "/queue-stats/\(unitCode)", "queue.stats.heading"),
-            (.readCase, "/cases", "case.list.heading"),
-            (.registerCase, "/cases/new", "case.new.heading"),
-            (.readNotice, "/notices", "notice.list.heading"),
-            (.readPlacementInbox, "/sxa/inbox", "placement.inbox.heading"),
-            (.readShelters, "/shelters", "shelter.registry.heading"),
-            (.admitToShelter, "/shelter/\(unitCode)", "shelter.door.heading"),
-            (.manageUsers, "/admin/users", "admin.users.heading"),
-            (.manageUnits, "/admin/units", "admin.units.heading"),
-            (.readAudit, "/audit", "audit.heading"),
+            (.operateDesk, SitePath.desk(unitCode), "queue.desk.heading"),
+            (.issueTicket, SitePath.kiosk(unitCode), "queue.kiosk.heading"),
+            (.viewQueueStats, SitePath.queueStats(unitCode), "queue.stats.heading"),
+            (.readCase, SitePath.cases(), "case.list.heading"),
+            (.registerCase, SitePath.caseNew(), "case.new.heading"),
+            (.readNotice, SitePath.notices(), "notice.list.heading"),
+            (.readPlacementInbox, SitePath.sxaInbox(), "placement.inbox.heading"),
+            (.readShelters, SitePath.shelters(), "shelter.registry.heading"),
+            (.admitToShelter, SitePath.shelter(unitCode), "shelter.door.heading"),
+            (.manageUsers, SitePath.adminUsers(), "admin.users.heading"),
+            (.manageUnits, SitePath.adminUnits(), "admin.units.heading"),
+            (.readAudit, SitePath.audit(), "audit.heading"),
         ]
     }
 

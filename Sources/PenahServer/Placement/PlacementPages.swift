@@ -7,18 +7,16 @@ import Vapor
 /// side's forms on the case page (request, override, answer) with the printable admission slip.
 struct PlacementPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let sxa = routes.grouped("sxa")
-        sxa.get("inbox", use: inbox).access(.action(.readPlacementInbox))
-        sxa.get("requests", ":requestID", use: request).access(.action(.readPlacementInbox))
-        sxa.post("requests", ":requestID", "decision", use: decide).access(.action(.decidePlacement))
-        sxa.post("requests", ":requestID", "questions", use: ask).access(.action(.decidePlacement))
-        sxa.get("stays", use: stays).access(.action(.readPlacementInbox))
-        sxa.post("stays", ":stayID", "extension", use: extend).access(.action(.decidePlacement))
-        let fromCase = routes.grouped("cases", ":caseID")
-        fromCase.post("placement", use: submit).access(.action(.requestPlacement))
-        fromCase.post("placement-override", use: override).access(.action(.overridePlacementAct))
-        fromCase.post("placement", ":requestID", "answer", use: answer).access(.action(.requestPlacement))
-        fromCase.get("placement", "slip", use: AdmissionSlip.render).access(.action(.requestPlacement))
+        routes.get(.sxaInbox, use: inbox).access(.action(.readPlacementInbox))
+        routes.get(.sxaRequest, use: request).access(.action(.readPlacementInbox))
+        routes.post(.sxaDecision, use: decide).access(.action(.decidePlacement))
+        routes.post(.sxaQuestions, use: ask).access(.action(.decidePlacement))
+        routes.get(.sxaStays, use: stays).access(.action(.readPlacementInbox))
+        routes.post(.sxaStayExtension, use: extend).access(.action(.decidePlacement))
+        routes.post(.casePlacement, use: submit).access(.action(.requestPlacement))
+        routes.post(.casePlacementOverride, use: override).access(.action(.overridePlacementAct))
+        routes.post(.casePlacementAnswer, use: answer).access(.action(.requestPlacement))
+        routes.get(.admissionSlip, use: AdmissionSlip.render).access(.action(.requestPlacement))
     }
 
     // MARK: SXA
@@ -54,7 +52,7 @@ struct PlacementPages: RouteCollection {
     private func backToRequest(_ req: Request, _ action: () async throws -> Void) async throws -> Response {
         do {
             try await action()
-            return req.redirect(to: "/sxa/requests/\(req.parameters.get("requestID") ?? "")", redirectType: .normal)
+            return req.redirect(to: SitePath.sxaRequest(req.parameters.get("requestID") ?? ""), redirectType: .normal)
         } catch let validation as ValidationProblems {
             return try await renderRequest(req, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -95,7 +93,7 @@ struct PlacementPages: RouteCollection {
             throw ValidationProblems([.init(field: "until", code: "invalidDate")])
         }
         _ = try await req.shelterDoor.extend(until: until, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: "/sxa/stays", redirectType: .normal)
+        return req.redirect(to: SitePath.sxaStays(), redirectType: .normal)
     }
 
     // MARK: DOST, on the case page

@@ -7,14 +7,13 @@ import Vapor
 /// pages: the door, where the admission code is entered, and its stays.
 struct ShelterPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("shelters", use: registry).access(.action(.readShelters))
-        routes.get("shelters", ":shelterID", "edit", use: edit).access(.action(.manageShelters))
-        routes.post("shelters", ":shelterID", "edit", use: save).access(.action(.manageShelters))
-        let own = routes.grouped("shelter", ":unitCode")
-        own.get(use: home).access(.action(.manageStay))
-        own.post("admissions", use: admit).access(.action(.admitToShelter))
-        own.post("stays", ":stayID", "discharge", use: discharge).access(.action(.manageStay))
-        own.post("stays", ":stayID", "services", use: services).access(.action(.manageStay))
+        routes.get(.shelters, use: registry).access(.action(.readShelters))
+        routes.get(.shelterEdit, use: edit).access(.action(.manageShelters))
+        routes.post(.shelterEdit, use: save).access(.action(.manageShelters))
+        routes.get(.shelter, use: home).access(.action(.manageStay))
+        routes.post(.shelterAdmissions, use: admit).access(.action(.admitToShelter))
+        routes.post(.shelterDischarge, use: discharge).access(.action(.manageStay))
+        routes.post(.shelterServices, use: services).access(.action(.manageStay))
     }
 
     struct Row: Encodable {
@@ -73,7 +72,7 @@ struct ShelterPages: RouteCollection {
             _ = try await registry.update(.init(operatorCode: op, accreditedFrom: req.formValue("accreditedFrom", limit: 20)?.nilIfEmpty,
                                                 accreditedTo: req.formValue("accreditedTo", limit: 20)?.nilIfEmpty, intake: intake, location: location),
                                           shelterID: id, staff: staff, actor: req.auditActor)
-            return req.redirect(to: "/shelters", redirectType: .normal)
+            return req.redirect(to: SitePath.shelters(), redirectType: .normal)
         } catch let validation as ValidationProblems {
             return try await renderEdit(req, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -130,7 +129,7 @@ struct ShelterPages: RouteCollection {
             return try await renderHome(req, admitted: nil, problems: [.init(field: "reason", code: "invalidValue")]).encodeResponse(status: .unprocessableEntity, for: req)
         }
         _ = try await req.shelterDoor.discharge(reason: reason, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: "/shelter/\(unit.code)", redirectType: .normal)
+        return req.redirect(to: SitePath.shelter(unit.code), redirectType: .normal)
     }
 
     @Sendable func services(_ req: Request) async throws -> Response {
@@ -139,7 +138,7 @@ struct ShelterPages: RouteCollection {
         let services = CaseForms.codes(Service.self, req, "services", problems: &problems)
         guard problems.isEmpty else { return try await renderHome(req, admitted: nil, problems: problems).encodeResponse(status: .unprocessableEntity, for: req) }
         _ = try await req.shelterDoor.recordServices(services, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: "/shelter/\(unit.code)", redirectType: .normal)
+        return req.redirect(to: SitePath.shelter(unit.code), redirectType: .normal)
     }
 }
 

@@ -9,8 +9,8 @@ import Vapor
 /// and desk numbers only.
 struct BoardRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("board", ":unitCode", use: page).access(.public)
-        routes.get("board", ":unitCode", "events", use: events).access(.public)
+        routes.get(.board, use: page).access(.public)
+        routes.get(.boardEvents, use: events).access(.public)
     }
 
     struct Context: Encodable {

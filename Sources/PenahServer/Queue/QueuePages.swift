@@ -7,15 +7,13 @@ import Vapor
 /// Plain forms with CSRF tokens, so they work from the keyboard and without JavaScript.
 struct QueuePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let desk = routes.grouped("desk", ":unitCode")
-        desk.get(use: deskPage).access(.action(.operateDesk))
-        desk.post("call-next", use: callNext).access(.action(.operateDesk))
-        desk.post("issue", use: issueAtDesk).access(.action(.issueTicket))
-        desk.post("tickets", ":id", ":action", use: act).access(.action(.operateDesk))
-        let kiosk = routes.grouped("kiosk", ":unitCode")
-        kiosk.get(use: kioskPage).access(.action(.useKiosk))
-        kiosk.post(use: kioskIssue).access(.action(.useKiosk))
-        kiosk.get("tickets", ":id", use: kioskTicket).access(.action(.useKiosk))
+        routes.get(.desk, use: deskPage).access(.action(.operateDesk))
+        routes.post(.deskCallNext, use: callNext).access(.action(.operateDesk))
+        routes.post(.deskIssue, use: issueAtDesk).access(.action(.issueTicket))
+        routes.post(.deskTicket, use: act).access(.action(.operateDesk))
+        routes.get(.kiosk, use: kioskPage).access(.action(.useKiosk))
+        routes.post(.kiosk, use: kioskIssue).access(.action(.useKiosk))
+        routes.get(.kioskTicket, use: kioskTicket).access(.action(.useKiosk))
     }
 
     struct DeskContext: Encodable {
@@ -80,7 +78,7 @@ struct QueuePages: RouteCollection {
     }
 
     private func backToDesk(_ req: Request, _ unit: Unit, _ desk: Int, issued: String? = nil) -> Response {
-        req.redirect(to: "/desk/\(unit.code)?desk=\(desk)" + (issued.map { "&issued=\($0)" } ?? ""), redirectType: .normal)
+        req.redirect(to: SitePath.desk(unit.code) + "?desk=\(desk)" + (issued.map { "&issued=\($0)" } ?? ""), redirectType: .normal)
             .remembering(desk: desk, of: unit, secure: req.application.secureCookies)
     }
 
@@ -121,7 +119,7 @@ struct QueuePages: RouteCollection {
         _ = try await req.queue.apply(transition, ticketID: id, desk: target, staff: staff, actor: req.auditActor)
         // Starting service opens the intake form, carrying the ticket's link.
         if transition == .start, AccessPolicy.allows(staff.role, .registerCase) {
-            return req.redirect(to: "/cases/new?ticket=\(id.uuidString)", redirectType: .normal)
+            return req.redirect(to: SitePath.caseNew() + "?ticket=\(id.uuidString)", redirectType: .normal)
         }
         return backToDesk(req, unit, desk)
     }
@@ -154,7 +152,7 @@ struct QueuePages: RouteCollection {
     @Sendable func kioskIssue(_ req: Request) async throws -> Response {
         let unit = try await unit(req)
         let ticket = try await req.queue.issue(unit: unit, priority: .standard, actor: req.auditActor)
-        return req.redirect(to: "/kiosk/\(unit.code)/tickets/\(try ticket.requireID())", redirectType: .normal)
+        return req.redirect(to: SitePath.kioskTicket(unit.code, try ticket.requireID()), redirectType: .normal)
     }
 
     /// A ticket just issued at this unit's kiosk; older ones (and other units') are 404.
@@ -172,7 +170,7 @@ struct QueuePages: RouteCollection {
 private extension Response {
     /// No expiry: forgotten when the browser closes, like the desk shift it stands for.
     func remembering(desk: Int, of unit: Unit, secure: Bool) -> Response {
-        cookies[QueuePages.deskCookie] = HTTPCookies.Value(string: String(desk), path: "/desk/\(unit.code)",
+        cookies[QueuePages.deskCookie] = HTTPCookies.Value(string: String(desk), path: SitePath.desk(unit.code),
                                                            isSecure: secure, isHTTPOnly: true, sameSite: .strict)
         return self
     }

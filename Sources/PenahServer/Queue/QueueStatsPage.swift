@@ -8,7 +8,7 @@ import Vapor
 /// with the same figures as a table.
 struct QueueStatsPage: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("queue-stats", ":unitCode", use: page).access(.action(.viewQueueStats))
+        routes.get(.queueStats, use: page).access(.action(.viewQueueStats))
     }
 
     struct Figures: Encodable {

@@ -24,7 +24,7 @@ struct AccessMiddleware: AsyncMiddleware {
         if case .action(let action) = access {
             guard let staff = request.staff else {
                 if usesBearer { throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"]) }
-                return request.redirect(to: SitePath.login.rawValue)
+                return request.redirect(to: SitePath.login())
             }
             guard AccessPolicy.allows(staff.role, action) else { throw Abort(.notFound) }
         }

@@ -13,14 +13,13 @@ import Vapor
 /// sends it on (replayed through the whole middleware chain with the new session, so every check
 /// runs again) or discards it.
 struct ParkedFormPages: RouteCollection {
-    static let path = "/session/parked"
+    static let path = SitePath.parked()
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("session", "park", use: park).access(.action(.staffHome))
-        let parked = routes.grouped("session", "parked")
-        parked.get(use: list).access(.action(.staffHome))
-        parked.post(":formID", "send", use: send).access(.action(.staffHome))
-        parked.post(":formID", "discard", use: discard).access(.action(.staffHome))
+        routes.post(.park, use: park).access(.action(.staffHome))
+        routes.get(.parked, use: list).access(.action(.staffHome))
+        routes.post(.parkedSend, use: send).access(.action(.staffHome))
+        routes.post(.parkedDiscard, use: discard).access(.action(.staffHome))
     }
 
     // MARK: keeping
@@ -37,7 +36,7 @@ struct ParkedFormPages: RouteCollection {
               let body = try? await req.body.collect(max: ParkedForms.maxBodyBytes).get() else { return nil }
         var pairs = FormFields.pairs(body)
         guard let sent = pairs.first(where: { $0.0 == CSRF.field })?.1, constantTimeEqual(sent, expected) else { return nil }
-        let fromScript = req.url.path == "/session/park"
+        let fromScript = req.url.path == SitePath.park()
         let action = fromScript ? pairs.first(where: { $0.0 == "_action" })?.1 ?? "" : req.url.path
         pairs.removeAll { $0.0 == "_action" || $0.0 == "_last" }
         guard ParkedForms.isResumable(action) else { return nil }
@@ -46,7 +45,7 @@ struct ParkedFormPages: RouteCollection {
             userID: try user.requireID(), action: action, pairs: pairs,
             actor: AuditActor(userID: user.id, role: user.role.rawValue, unitCode: user.$unit.value?.code ?? "-",
                               requestID: req.safeID, address: req.facts.address))
-        return fromScript ? Response(status: .noContent) : req.redirect(to: SitePath.login.rawValue + "?kept=1", redirectType: .normal)
+        return fromScript ? Response(status: .noContent) : req.redirect(to: SitePath.login() + "?kept=1", redirectType: .normal)
     }
 
     /// The script's call at the idle timeout while the session is still live on the server: keep
@@ -82,7 +81,7 @@ struct ParkedFormPages: RouteCollection {
             forms.append(.init(id: form.id!, action: form.action, kept: BakuFormat.dateTime(form.createdAt),
                                fields: fields.map { .init(name: $0.0, value: $0.1) }))
         }
-        if forms.isEmpty { return req.redirect(to: SitePath.staff.rawValue, redirectType: .normal) }
+        if forms.isEmpty { return req.redirect(to: SitePath.staff(), redirectType: .normal) }
         let response = try await req.view.render("parked", ListContext(page: req.staffFrame(titleKey: "parked.title"), forms: forms))
             .encodeResponse(for: req)
         return response

@@ -6,10 +6,10 @@ import Vapor
 /// sign-in and any session the browser already had is ended, so a planted cookie is worthless.
 struct SignInPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SitePath.login.components, use: form).access(.public)
-        routes.post(SitePath.login.components, use: submit).access(.public)
-        routes.post(SitePath.logout.components, use: signOut).access(.action(.signOut))
-        routes.post("session", "keepalive", use: keepAlive).access(.action(.staffHome))
+        routes.get(.login, use: form).access(.public)
+        routes.post(.login, use: submit).access(.public)
+        routes.post(.logout, use: signOut).access(.action(.signOut))
+        routes.post(.keepAlive, use: keepAlive).access(.action(.staffHome))
     }
 
     struct FormContext: Encodable {
@@ -28,7 +28,7 @@ struct SignInPages: RouteCollection {
     }
 
     @Sendable func form(_ req: Request) async throws -> Response {
-        if req.staff != nil { return req.redirect(to: SitePath.staff.rawValue) }
+        if req.staff != nil { return req.redirect(to: SitePath.staff()) }
         return try await render(req, username: "", errorKey: nil, status: .ok)
     }
 
@@ -53,7 +53,7 @@ struct SignInPages: RouteCollection {
             let (_, token) = try await store.create(for: user, kind: .web)
             // A form kept when the last session ran out is offered first.
             let kept = try await ParkedForms(db: req.db, vault: req.vault).pending(userID: try user.requireID())
-            let response = req.redirect(to: kept.isEmpty ? SitePath.staff.rawValue : ParkedFormPages.path, redirectType: .normal)
+            let response = req.redirect(to: kept.isEmpty ? SitePath.staff() : ParkedFormPages.path, redirectType: .normal)
             response.cookies[Authenticator.sessionCookie] = HTTPCookies.Value(
                 string: token, path: "/", isSecure: req.application.secureCookies, isHTTPOnly: true, sameSite: .strict)
             response.cookies[CSRF.preSessionCookie] = .cleared
@@ -67,7 +67,7 @@ struct SignInPages: RouteCollection {
         let staff = try req.requireStaff()
         try await AuthSession.query(on: req.db).filter(\.$id == staff.session.id).set(\.$lastSeenAt, to: Date()).update()
         if req.headers.first(name: "X-Requested-With") == "penah" { return Response(status: .noContent) }
-        return req.redirect(to: SitePath.staff.rawValue, redirectType: .normal)
+        return req.redirect(to: SitePath.staff(), redirectType: .normal)
     }
 
     @Sendable func signOut(_ req: Request) async throws -> Response {
@@ -79,7 +79,7 @@ struct SignInPages: RouteCollection {
                                           recordType: "staffUser", recordID: staff.userID.uuidString)
             }
         }
-        let response = req.redirect(to: SitePath.login.rawValue, redirectType: .normal)
+        let response = req.redirect(to: SitePath.login(), redirectType: .normal)
         response.cookies[Authenticator.sessionCookie] = .cleared
         return response
     }

@@ -4,9 +4,9 @@ import Vapor
 /// adds the TOTP secret to an authenticator app and confirms one code.
 struct EnrolmentPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("enrol", use: form).access(.public)
-        routes.post("enrol", use: start).access(.public)
-        routes.post("enrol", "confirm", use: confirm).access(.public)
+        routes.get(.enrol, use: form).access(.public)
+        routes.post(.enrol, use: start).access(.public)
+        routes.post(.enrolConfirm, use: confirm).access(.public)
     }
 
     struct Context: Encodable {

@@ -29,7 +29,6 @@ struct PageFrame: Encodable {
     let isPublic: Bool
     let languages: [LanguageLink]
     let unsupportedLanguage: String?
-    let links = SiteLinks()
     var signedIn: SignedIn?
     var csrfToken: String?
     /// Set on signed-in pages: drives the warning before the idle timeout.

@@ -14,6 +14,7 @@ enum Views {
             fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions], sandboxDirectory: views, viewDirectory: views))
         app.leaf.cache.isEnabled = app.environment != .development
         app.leaf.tags["t"] = TranslateTag()
+        app.leaf.tags["path"] = PathTag()
         // No template may bypass escaping.
         app.leaf.tags["unsafeHTML"] = nil
     }
