@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import PenahDomain
-import SQLKit
 import Vapor
 
 /// Registers a case: checks every rule, seals the identity, numbers the case, indexes it for exact
@@ -74,8 +73,8 @@ struct CaseRegistration {
 
         try await Self.retryingOnCollision { try await db.writeTransaction { db in
             let year = Calendar(identifier: .gregorian).component(.year, from: now)
-            record.number = CaseNumber.make(unitCode: unit.code, year: year, sequence: try await Self.nextSequence(unitID: unitID, year: year, on: db))
-            record.pseudonym = try await Self.freshPseudonym(on: db)
+            record.number = CaseNumber.make(unitCode: unit.code, year: year, sequence: try await CaseRepository.nextSequence(unitID: unitID, year: year, on: db))
+            record.pseudonym = try await CaseRepository.freshPseudonym(on: db)
             // Checked again here, under the ticket's lock: registrations sent at once with one
             // ticket all passed the check before the transaction. The unique index is the backstop.
             if let ticketID = record.ticketID {
@@ -114,39 +113,11 @@ struct CaseRegistration {
         return ticket
     }
 
-    /// `UPDATE … last = last + 1` takes the counter row's lock before reading, so concurrent
-    /// registrations in one unit get consecutive numbers. The first case of a year inserts the row;
-    /// two doing that at once collide on the unique index and the loser retries (see `register`).
-    static func nextSequence(unitID: UUID, year: Int, on db: any Database) async throws -> Int {
-        let sql = db as! any SQLDatabase
-        try await sql.update(CaseCounter.schema)
-            .set(SQLIdentifier("last"), to: SQLBinaryExpression(SQLColumn("last"), .add, SQLLiteral.numeric("1")))
-            .where("unit_id", .equal, unitID).where("year", .equal, year)
-            .run()
-        if let counter = try await CaseCounter.query(on: db).filter(\.$unitID == unitID).filter(\.$year == year).first() {
-            return counter.last
-        }
-        let counter = CaseCounter()
-        counter.unitID = unitID
-        counter.year = year
-        counter.last = 1
-        try await counter.create(on: db)
-        return 1
-    }
-
     /// A unique-index collision (first counter row of a year, or a pseudonym drawn twice at once)
     /// rolls the whole transaction back; trying again is safe.
     static func retryingOnCollision(_ body: () async throws -> Void) async throws {
         for attempt in 1...5 {
             do { return try await body() } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 { continue }
         }
-    }
-
-    static func freshPseudonym(on db: any Database) async throws -> String {
-        for _ in 0..<8 {
-            let candidate = Pseudonym.generate()
-            if try await CaseRecord.query(on: db).filter(\.$pseudonym == candidate).count() == 0 { return candidate }
-        }
-        throw Abort(.conflict)
     }
 }

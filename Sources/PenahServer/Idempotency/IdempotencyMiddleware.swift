@@ -1,7 +1,6 @@
 import Crypto
 import Fluent
 import Foundation
-import SQLKit
 import Vapor
 
 /// `Idempotency-Key` on API POSTs that create something (CONTRACT.md, "Conventions"): the same key
@@ -28,7 +27,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         }
         let scope = SessionStore.hash("\(staff.userID.uuidString)|\(request.url.path)|\(key)")
         let bodyHash = Hex.encode(SHA256.hash(data: request.body.data.map { Data(buffer: $0) } ?? Data()))
-        let store = IdempotencyStore(db: request.db)
+        let store = IdempotencyRepository(db: request.db)
         let deadline = ContinuousClock.now + Self.waitLimit
         while true {
             switch try await store.reserve(scope: scope, bodyHash: bodyHash) {
@@ -45,7 +44,7 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         }
     }
 
-    private func run(_ request: Request, _ next: any AsyncResponder, scope: String, store: IdempotencyStore) async throws -> Response {
+    private func run(_ request: Request, _ next: any AsyncResponder, scope: String, store: IdempotencyRepository) async throws -> Response {
         let response: Response
         do {
             response = try await next.respond(to: request)
@@ -67,55 +66,4 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         headers.replaceOrAdd(name: "Idempotent-Replayed", value: "true")
         return Response(status: HTTPStatus(statusCode: stored.status), headers: headers, body: .init(string: stored.body))
     }
-}
-
-/// The stored answers' SQL: reservation by a conditional insert on the unique scope.
-struct IdempotencyStore {
-    let db: any Database
-    private var sql: any SQLDatabase { db as! any SQLDatabase }
-
-    enum Reservation { case reserved, answered(IdempotentResponse), inProgress(bodyMatches: Bool) }
-
-    func reserve(scope: String, bodyHash: String, now: Date = Date()) async throws -> Reservation {
-        // Expired answers and abandoned reservations give way; old rows of any scope go now and then.
-        try await IdempotentResponse.query(on: db).filter(\.$scope == scope).group(.or) { either in
-            either.filter(\.$createdAt < now.addingTimeInterval(-IdempotencyMiddleware.lifetime))
-                .group(.and) { $0.filter(\.$status == 0).filter(\.$createdAt < now.addingTimeInterval(-IdempotencyMiddleware.abandonedAfter)) }
-        }.delete()
-        if Int.random(in: 0..<100) == 0 {
-            try await IdempotentResponse.query(on: db).filter(\.$createdAt < now.addingTimeInterval(-IdempotencyMiddleware.lifetime)).delete()
-        }
-        let inserted = try await sql.insert(into: IdempotentResponse.schema)
-            .columns("id", "scope", "body_hash", "status", "body", "created_at")
-            .values(SQLBind(UUID()), SQLBind(scope), SQLBind(bodyHash), SQLBind(0), SQLBind(""), SQLBind(now))
-            .ignoringConflicts(with: "scope")
-            .returning("id").all()
-        if !inserted.isEmpty { return .reserved }
-        guard let stored = try await IdempotentResponse.query(on: db).filter(\.$scope == scope).first() else {
-            // Released between our insert and this read: try again.
-            return .inProgress(bodyMatches: true)
-        }
-        return stored.status == 0 ? .inProgress(bodyMatches: stored.bodyHash == bodyHash) : .answered(stored)
-    }
-
-    func answer(scope: String, status: Int, body: String) async throws {
-        try await IdempotentResponse.query(on: db).filter(\.$scope == scope).filter(\.$status == 0)
-            .set(\.$status, to: status).set(\.$body, to: body).update()
-    }
-
-    func release(scope: String) async throws {
-        try await IdempotentResponse.query(on: db).filter(\.$scope == scope).filter(\.$status == 0).delete()
-    }
-}
-
-/// A stored answer to an idempotent request. The scope (caller, path, key) is kept hashed.
-final class IdempotentResponse: Model, @unchecked Sendable {
-    static let schema = "idempotent_responses"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "scope") var scope: String
-    @Field(key: "body_hash") var bodyHash: String
-    @Field(key: "status") var status: Int
-    @Field(key: "body") var body: String
-    @Field(key: "created_at") var createdAt: Date
-    init() {}
 }

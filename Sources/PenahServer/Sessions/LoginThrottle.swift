@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 
 /// Slows down failed sign-ins; never locks anyone out. Three counters: the account at this address
 /// (tight), the address (catches spraying across accounts) and the account from anywhere (loose,
@@ -54,10 +53,7 @@ struct LoginThrottle {
             let nowMs = Int64(now.timeIntervalSince1970 * 1000)
             // In name order, so two attempts on overlapping counters cannot deadlock.
             for key in keys.sorted() {
-                try await (db as! any SQLDatabase).insert(into: LoginThrottleEntry.schema).columns("key", "failures", "last_failure_ms")
-                    .values(SQLBind(key), SQLBind(0), SQLBind(Int64(0))).ignoringConflicts(with: "key").run()
-                try await RowLock.hold(LoginThrottleEntry.schema, column: "key", id: key, on: db)
-                entries[key] = try await LoginThrottleEntry.find(key, on: db)
+                entries[key] = try await LoginThrottleRepository.locked(key, on: db)
             }
             if let wait = Self.wait(entries, username: username, address: address, now: now) { return wait }
             for entry in entries.values {
