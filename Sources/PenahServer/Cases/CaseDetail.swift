@@ -6,30 +6,30 @@ import Vapor
 /// The case as the caller's role may see it (`GET /api/v1/cases/{id}` and the case page). Opening
 /// it reads personal data, so every view is audited, in the same transaction as the read.
 struct CaseDetail: Content {
-    struct Applicant: Content { let kind: String; let name: String?; let organisation: String?; let relationship: String?; let authorityDocument: String? }
+    struct Applicant: Content { let kind: ApplicantKind; let name: String?; let organisation: String?; let relationship: String?; let authorityDocument: String? }
     struct Victim: Content {
-        let firstName: String; let lastName: String; let patronymic: String?; let birthDate: String; let sex: String
-        let residence: String; let fin: String?; let documentType: String; let documentNumber: String; let phone: String?
+        let firstName: String; let lastName: String; let patronymic: String?; let birthDate: String; let sex: Sex
+        let residence: Residence; let fin: String?; let documentType: IdentityDocumentType; let documentNumber: String; let phone: String?
         let address: String?; let preferredLanguage: String?; let interpreterNeeded: Bool; let minor: Bool
     }
-    struct Consent: Content { let services: Bool; let referral: Bool; let capturedAs: String; let witnessedBy: String? }
-    struct Document: Content { let id: UUID; let kind: String; let contentType: String; let sha256: String; let size: Int; let uploadedAt: Date }
+    struct Consent: Content { let services: Bool; let referral: Bool; let capturedAs: ConsentCapture; let witnessedBy: String? }
+    struct Document: Content { let id: UUID; let kind: DocumentKind; let contentType: String; let sha256: String; let size: Int; let uploadedAt: Date }
     struct Section: Content {
-        let section: String; let violenceForms: [String]; let relationship: String?; let riskFactors: [String]
-        let needs: [String]; let facts: AssessmentFacts; let notes: String?; let updatedAt: Date
+        let section: AssessmentSection; let violenceForms: [ViolenceForm]; let relationship: String?; let riskFactors: [RiskFactor]
+        let needs: [Need]; let facts: AssessmentFacts; let notes: String?; let updatedAt: Date
     }
     struct Decision: Content {
-        let needsRehabilitation: Bool; let services: [String]; let riskLevel: RiskLevel; let screenedRiskLevel: RiskLevel
+        let needsRehabilitation: Bool; let services: [Service]; let riskLevel: RiskLevel; let screenedRiskLevel: RiskLevel
         let riskReason: String?; let safeContact: SafeContact?; let lawyerSignedAt: Date?; let psychologistSignedAt: Date?; let inEffect: Bool
     }
-    struct Refusal: Content { let ground: String; let explanation: String; let answeredVia: String; let language: String; let refusedAt: Date? }
+    struct Refusal: Content { let ground: String; let explanation: String; let answeredVia: AnswerChannel; let language: Language; let refusedAt: Date? }
 
     let id: UUID
     let number: String
     let pseudonym: String
     let status: CaseStatus
     let unitCode: String
-    let channel: String
+    let channel: PenahDomain.Channel
     let ticketId: UUID?
     let eligible: Bool
     let registeredAt: Date
@@ -72,39 +72,39 @@ extension CaseDetail {
             for row in sections {
                 let notes = try await row.notes.asyncMap { try await vault.openText($0, field: "case.notes") }
                 let facts = try StoredJSON.decode(AssessmentFacts.self, from: row.facts, column: "facts")
-                assessments?.append(Section(section: row.section.rawValue, violenceForms: try ViolenceForm.list(row.violenceForms).map(\.rawValue),
-                                            relationship: row.relationship, riskFactors: try RiskFactor.list(row.riskFactors).map(\.rawValue),
-                                            needs: try Need.list(row.needs).map(\.rawValue), facts: facts, notes: notes, updatedAt: row.updatedAt))
+                assessments?.append(Section(section: row.section, violenceForms: try ViolenceForm.list(row.violenceForms),
+                                            relationship: row.relationship, riskFactors: try RiskFactor.list(row.riskFactors),
+                                            needs: try Need.list(row.needs), facts: facts, notes: notes, updatedAt: row.updatedAt))
             }
         }
         var decision: Decision?
         if let row = decisionRow {
             let contact = try await row.safeContact.asyncMap { try JSONDecoder().decode(SafeContact.self, from: try await vault.open($0, field: "case.safeContact")) }
             let reason = seesInterview ? try await row.riskReason.asyncMap { try await vault.openText($0, field: "case.riskReason") } : nil
-            decision = Decision(needsRehabilitation: row.needsRehabilitation, services: try Service.list(row.services).map(\.rawValue),
+            decision = Decision(needsRehabilitation: row.needsRehabilitation, services: try Service.list(row.services),
                                 riskLevel: row.riskLevel, screenedRiskLevel: row.screenedLevel, riskReason: reason, safeContact: contact,
                                 lawyerSignedAt: row.lawyerSignedAt, psychologistSignedAt: row.psychologistSignedAt, inEffect: row.isSigned)
         }
         var refusal: Refusal?
         if let sealed = record.refusal {
             refusal = Refusal(ground: CaseRefusal.ground, explanation: try await vault.openText(sealed, field: "case.refusal"),
-                              answeredVia: record.refusalAnsweredVia ?? AnswerChannel.inPerson.rawValue,
-                              language: record.refusalLanguage ?? Language.az.rawValue, refusedAt: record.concludedAt)
+                              answeredVia: record.refusalAnsweredVia ?? .inPerson,
+                              language: record.refusalLanguage ?? .az, refusedAt: record.concludedAt)
         }
         try await AuditLog.record(on: db, actor: actor, action: "case.read", recordType: "case", recordID: id.uuidString)
         return CaseDetail(
             id: id, number: record.number, pseudonym: record.pseudonym, status: record.status, unitCode: unit?.code ?? "",
-            channel: record.channel.rawValue, ticketId: record.ticketID, eligible: record.eligible, registeredAt: record.registeredAt,
-            applicant: Applicant(kind: record.applicantKind.rawValue, name: identity.applicantName, organisation: identity.applicantOrganisation,
+            channel: record.channel, ticketId: record.ticketID, eligible: record.eligible, registeredAt: record.registeredAt,
+            applicant: Applicant(kind: record.applicantKind, name: identity.applicantName, organisation: identity.applicantOrganisation,
                                  relationship: identity.applicantRelationship, authorityDocument: identity.authorityDocument),
             victim: Victim(firstName: identity.firstName, lastName: identity.lastName, patronymic: identity.patronymic,
-                           birthDate: identity.birthDate, sex: record.sex.rawValue, residence: record.residence.rawValue, fin: identity.fin,
-                           documentType: identity.documentType.rawValue, documentNumber: identity.documentNumber, phone: identity.phone,
+                           birthDate: identity.birthDate, sex: record.sex, residence: record.residence, fin: identity.fin,
+                           documentType: identity.documentType, documentNumber: identity.documentNumber, phone: identity.phone,
                            address: identity.address, preferredLanguage: record.preferredLanguage, interpreterNeeded: record.interpreterNeeded,
                            minor: record.minor),
             consent: Consent(services: record.consentServices, referral: record.consentReferral, capturedAs: record.consentCapturedAs,
                              witnessedBy: identity.consentWitness),
-            documents: documents.map { Document(id: $0.id!, kind: $0.kind.rawValue, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
+            documents: documents.map { Document(id: $0.id!, kind: $0.kind, contentType: $0.contentType, sha256: $0.sha256, size: $0.size, uploadedAt: $0.uploadedAt) },
             actOutstanding: !CaseSteps.hasConfirmingAct(documents.map(\.kind)),
             assessments: assessments, screenedRiskLevel: seesInterview && !sections.isEmpty ? try CaseInterview.screenedLevel(sections) : nil,
             decision: decision, refusal: refusal, clocks: CaseClocks.views(record, standards: standards, placement: placementRequest, now: now),

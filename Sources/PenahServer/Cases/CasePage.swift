@@ -100,29 +100,29 @@ struct CasePage {
         var identity: [Row] = [Row(labelKey: "case.form.lastName", text: v.lastName), Row(labelKey: "case.form.firstName", text: v.firstName)]
         if let p = v.patronymic { identity.append(Row(labelKey: "case.form.patronymic", text: p)) }
         identity += [Row(labelKey: "case.form.birthDate", text: BakuFormat.date(RegistrationRules.parseBirthDate(v.birthDate) ?? Date())),
-                     Row(labelKey: "case.form.sex", textKey: "code.sex.\(v.sex)"), Row(labelKey: "case.form.residence", textKey: "code.residence.\(v.residence)"),
-                     Row(labelKey: "case.form.fin", text: v.fin ?? "—"), Row(labelKey: "case.form.documentType", textKey: "code.documentType.\(v.documentType)"),
+                     Row(labelKey: "case.form.sex", textKey: "code.sex.\(v.sex.rawValue)"), Row(labelKey: "case.form.residence", textKey: "code.residence.\(v.residence.rawValue)"),
+                     Row(labelKey: "case.form.fin", text: v.fin ?? "—"), Row(labelKey: "case.form.documentType", textKey: "code.documentType.\(v.documentType.rawValue)"),
                      Row(labelKey: "case.form.documentNumber", text: v.documentNumber),
                      Row(labelKey: "case.form.phone", text: v.phone.map { PhoneNumber($0)?.national ?? $0 } ?? "—"),
                      Row(labelKey: "case.form.address", text: v.address ?? "—"), Row(labelKey: "case.form.preferredLanguage", text: v.preferredLanguage ?? "—"),
                      Row(labelKey: "case.form.interpreterNeeded", textKey: v.interpreterNeeded ? yes : no)]
-        var applicant = [Row(labelKey: "case.form.applicantKind", textKey: "code.applicant.\(detail.applicant.kind)"),
-                         Row(labelKey: "case.form.channel", textKey: "code.channel.\(detail.channel)")]
+        var applicant = [Row(labelKey: "case.form.applicantKind", textKey: "code.applicant.\(detail.applicant.kind.rawValue)"),
+                         Row(labelKey: "case.form.channel", textKey: "code.channel.\(detail.channel.rawValue)")]
         for (key, value) in [("case.form.applicantName", detail.applicant.name), ("case.form.applicantOrganisation", detail.applicant.organisation),
                              ("case.form.applicantRelationship", detail.applicant.relationship), ("case.form.authorityDocument", detail.applicant.authorityDocument)] {
             if let value { applicant.append(Row(labelKey: key, text: value)) }
         }
         var consent = [Row(labelKey: "case.form.consentServices", textKey: detail.consent.services ? yes : no),
                        Row(labelKey: "case.form.consentReferral", textKey: detail.consent.referral ? yes : no),
-                       Row(labelKey: "case.form.consentCapturedAs", textKey: "code.consentCapture.\(detail.consent.capturedAs)")]
+                       Row(labelKey: "case.form.consentCapturedAs", textKey: "code.consentCapture.\(detail.consent.capturedAs.rawValue)")]
         if let witness = detail.consent.witnessedBy { consent.append(Row(labelKey: "case.form.witnessedBy", text: witness)) }
 
         let status = detail.status
         let mySection = CaseRules.section(for: staff.role)
         let signedDecision = detail.decision?.inEffect == true
         let canAssess = mySection != nil && CaseRules.canAssess(status: status, eligible: detail.eligible) && !signedDecision
-        let existingMine = detail.assessments?.first { $0.section == mySection?.rawValue }
-        let bothSections = Set(detail.assessments?.map(\.section) ?? []) == Set(AssessmentSection.allCases.map(\.rawValue))
+        let existingMine = detail.assessments?.first { $0.section == mySection }
+        let bothSections = Set(detail.assessments?.map(\.section) ?? []) == Set(AssessmentSection.allCases)
 
         return try await req.view.render("case", Context(
             page: req.staffFrame(titleKey: "case.list.heading"), id: detail.id, number: detail.number, pseudonym: detail.pseudonym,
@@ -152,15 +152,15 @@ struct CasePage {
         guard AccessPolicy.allows(staff.role, .requestPlacement) || detail.placement != nil else { return nil }
         let p = detail.placement
         let decision = detail.decision
-        let services = p.map { $0.servicesGiven.map { Catalogue.shared.text("code.service.\($0)", language) }.joined(separator: ", ") }
+        let services = p.map { $0.servicesGiven.map { Catalogue.shared.text("code.service.\($0.rawValue)", language) }.joined(separator: ", ") }
         return PlacementSection(
-            id: p?.id, statusKey: p.map { "code.placementStatus.\($0.status)" }, submitted: p.map { BakuFormat.dateTime($0.submittedAt) },
+            id: p?.id, statusKey: p.map { "code.placementStatus.\($0.status.rawValue)" }, submitted: p.map { BakuFormat.dateTime($0.submittedAt) },
             due: p.map { BakuFormat.dateTime($0.dueAt) }, decided: p?.decidedAt.map(BakuFormat.dateTime),
             code: p?.admissionCode, validUntil: p?.holdExpiresAt.map(BakuFormat.dateTime), refusal: p?.refusal,
             admitted: p?.admittedAt.map(BakuFormat.date), plannedEnd: p?.plannedEnd.map(BakuFormat.date), discharged: p?.dischargedAt.map(BakuFormat.date),
             outcomeKey: p?.dischargeReason.map { "code.dischargeReason.\($0)" }, services: services?.nilIfEmpty,
             thread: (p?.thread ?? []).map { PlacementSection.Line(sideKey: "placement.side.\($0.side)", text: $0.text, at: BakuFormat.dateTime($0.at)) },
-            awaitsAnswer: p?.status == PlacementStatus.question.rawValue && AccessPolicy.allows(staff.role, .requestPlacement),
+            awaitsAnswer: p?.status == .question && AccessPolicy.allows(staff.role, .requestPlacement),
             canRequest: AccessPolicy.allows(staff.role, .requestPlacement) && CaseSteps.mayRequestPlacement(facts),
             actOutstanding: !CaseSteps.hasConfirmingAct(facts) && !facts.actOverridden && !(p?.emergencyOverride ?? false),
             canOverride: AccessPolicy.allows(staff.role, .overridePlacementAct) && CaseSteps.mayOverrideAct(facts),

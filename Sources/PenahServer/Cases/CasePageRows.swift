@@ -4,8 +4,8 @@ import PenahDomain
 /// The case page's pieces built from the case: sections, the decision's rows and form, signatures.
 extension CasePage {
     static func sectionView(_ s: CaseDetail.Section, _ language: Language) -> SectionView {
-        func names(_ list: String, _ codes: [String]) -> String {
-            codes.isEmpty ? "—" : codes.map { Catalogue.shared.text("code.\(list).\($0)", language) }.joined(separator: ", ")
+        func names<Code: RawRepresentable<String>>(_ list: String, _ codes: [Code]) -> String {
+            codes.isEmpty ? "—" : codes.map { Catalogue.shared.text("code.\(list).\($0.rawValue)", language) }.joined(separator: ", ")
         }
         var rows = [Row(labelKey: "case.interview.violenceForms", text: names("violenceForm", s.violenceForms))]
         if let r = s.relationship { rows.append(Row(labelKey: "case.interview.relationship", textKey: "code.relationship.\(r)")) }
@@ -26,9 +26,9 @@ extension CasePage {
     }
 
     static func sectionForm(_ section: AssessmentSection, existing: CaseDetail.Section?, typed: AssessmentInput?) -> SectionForm {
-        let forms = typed?.violenceForms.map(\.rawValue) ?? existing?.violenceForms ?? []
-        let factors = typed.map { Array($0.presentFactors).map(\.rawValue) } ?? existing?.riskFactors ?? []
-        let needs = typed?.needs.map(\.rawValue) ?? existing?.needs ?? []
+        let forms = typed?.violenceForms.map(\.rawValue) ?? existing?.violenceForms.map(\.rawValue) ?? []
+        let factors = typed.map { Array($0.presentFactors).map(\.rawValue) } ?? existing?.riskFactors.map(\.rawValue) ?? []
+        let needs = typed?.needs.map(\.rawValue) ?? existing?.needs.map(\.rawValue) ?? []
         let facts = typed.map(AssessmentFacts.init) ?? existing?.facts
         let flags = interviewFlags(facts).map { Choice(value: $0.0, labelKey: "case.interview.\($0.0)", selected: $0.1 == true) }
         return SectionForm(section: section.rawValue, violenceForms: Choice.of(ViolenceForm.self, selected: forms),
@@ -70,7 +70,7 @@ extension CasePage {
     static func decisionForm(_ d: CaseDetail.Decision?) -> DecisionForm {
         let c = d?.safeContact
         let flags = safeContactFlags(c).map { Choice(value: $0.0, labelKey: "case.decision.\($0.0)", selected: $0.1 == true) }
-        return DecisionForm(services: Choice.of(Service.self, selected: d?.services ?? []),
+        return DecisionForm(services: Choice.of(Service.self, selected: d?.services.map(\.rawValue) ?? []),
                             riskLevels: Choice.of(RiskLevel.self, selected: [(d?.riskLevel ?? d?.screenedRiskLevel ?? .standard).rawValue]),
                             methods: Choice.of(SafeContact.Method.self, selected: c?.methods.map(\.rawValue) ?? []), contactFlags: flags,
                             needsRehabilitation: d?.needsRehabilitation ?? true, riskReason: d?.riskReason ?? "", safeTimes: c?.safeTimes ?? "", codeWord: c?.codeWord ?? "")

@@ -35,7 +35,7 @@ struct CasePrint {
         // `?in=` names the document's language; the switcher's `?lang=` does too; else hers.
         let language = req.query[String.self, at: "in"].flatMap(Language.init(rawValue:))
             ?? req.requestedLanguageCode.flatMap(Language.init(code:))
-            ?? (document == .refusal ? detail.refusal.flatMap { Language(rawValue: $0.language) } : nil)
+            ?? (document == .refusal ? detail.refusal?.language : nil)
             ?? detail.victim.preferredLanguage.flatMap(Language.init(rawValue:)) ?? .az
         req.render(in: language)
         let v = detail.victim
@@ -48,10 +48,10 @@ struct CasePrint {
         func text(_ key: String) -> String { Catalogue.shared.text(key, language) }
         switch document {
         case .application:
-            rows += [CasePage.Row(labelKey: "case.form.documentType", textKey: "code.documentType.\(v.documentType)"),
+            rows += [CasePage.Row(labelKey: "case.form.documentType", textKey: "code.documentType.\(v.documentType.rawValue)"),
                      CasePage.Row(labelKey: "case.form.documentNumber", text: v.documentNumber),
-                     CasePage.Row(labelKey: "case.form.applicantKind", textKey: "code.applicant.\(detail.applicant.kind)"),
-                     CasePage.Row(labelKey: "case.form.channel", textKey: "code.channel.\(detail.channel)"),
+                     CasePage.Row(labelKey: "case.form.applicantKind", textKey: "code.applicant.\(detail.applicant.kind.rawValue)"),
+                     CasePage.Row(labelKey: "case.form.channel", textKey: "code.channel.\(detail.channel.rawValue)"),
                      CasePage.Row(labelKey: "case.form.consentServices", textKey: detail.consent.services ? "case.page.yes" : "case.page.no"),
                      CasePage.Row(labelKey: "case.form.consentReferral", textKey: detail.consent.referral ? "case.page.yes" : "case.page.no"),
                      CasePage.Row(labelKey: "case.print.date", text: BakuFormat.dateTime(detail.registeredAt))]

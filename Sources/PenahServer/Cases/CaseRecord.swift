@@ -27,7 +27,7 @@ final class CaseRecord: Model, @unchecked Sendable {
     @Field(key: "identity") var identity: String
     @Field(key: "consent_services") var consentServices: Bool
     @Field(key: "consent_referral") var consentReferral: Bool
-    @Field(key: "consent_captured_as") var consentCapturedAs: String
+    @Field(key: "consent_captured_as") var consentCapturedAs: ConsentCapture
     @Field(key: "registered_by") var registeredBy: UUID
     @OptionalField(key: "lawyer_id") var lawyerID: UUID?
     @OptionalField(key: "psychologist_id") var psychologistID: UUID?
@@ -43,8 +43,8 @@ final class CaseRecord: Model, @unchecked Sendable {
     @OptionalField(key: "concluded_at") var concludedAt: Date?
     /// Sealed refusal explanation (free text written about her situation).
     @OptionalField(key: "refusal") var refusal: String?
-    @OptionalField(key: "refusal_answered_via") var refusalAnsweredVia: String?
-    @OptionalField(key: "refusal_language") var refusalLanguage: String?
+    @OptionalField(key: "refusal_answered_via") var refusalAnsweredVia: AnswerChannel?
+    @OptionalField(key: "refusal_language") var refusalLanguage: Language?
 
     init() {}
 }

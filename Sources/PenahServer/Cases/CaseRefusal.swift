@@ -31,8 +31,8 @@ struct CaseRefusal {
             }
             current.status = .refused
             current.refusal = sealed
-            current.refusalAnsweredVia = (input.answeredVia ?? .inPerson).rawValue
-            current.refusalLanguage = (input.language ?? current.preferredLanguage.flatMap(Language.init(rawValue:)) ?? .az).rawValue
+            current.refusalAnsweredVia = input.answeredVia ?? .inPerson
+            current.refusalLanguage = input.language ?? current.preferredLanguage.flatMap(Language.init(rawValue:)) ?? .az
             current.concludedAt = now
             try await current.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "case.refuse", recordType: "case", recordID: record.id?.uuidString)

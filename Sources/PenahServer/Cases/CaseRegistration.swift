@@ -65,7 +65,7 @@ struct CaseRegistration {
         record.identity = sealed
         record.consentServices = input.consent.services
         record.consentReferral = input.consent.referral ?? false
-        record.consentCapturedAs = input.consent.capturedAs.rawValue
+        record.consentCapturedAs = input.consent.capturedAs
         record.registeredBy = staff.userID
         record.calledAt = ticket?.calledAt
         record.registeredAt = now

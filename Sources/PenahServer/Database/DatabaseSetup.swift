@@ -23,7 +23,9 @@ enum DatabaseSetup {
             configuration.searchPath = searchPath
             app.storage[PostgresConnectionKey.self] = (configuration.coreConfiguration, searchPath?.first)
             let postgres = DatabaseConfigurationFactory.postgres(configuration: configuration,
-                                                                 maxConnectionsPerEventLoop: settings.databasePoolSize, sqlLogLevel: .trace)
+                                                                 maxConnectionsPerEventLoop: settings.databasePoolSize,
+                                                                 connectionPoolTimeout: .seconds(Int64(settings.databasePoolWaitSeconds)),
+                                                                 sqlLogLevel: .trace)
             app.databases.use(CombinedWrites(inner: postgres.make(), grouping: settings.groupCommit), as: .psql)
         }
     }

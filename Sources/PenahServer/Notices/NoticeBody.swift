@@ -64,11 +64,11 @@ struct NoticeBody: Codable, Sendable, Equatable {
         return NoticeBody(
             noticeId: id, number: number, caseNumber: caseNumber, unitCode: unitCode, urgency: urgency.rawValue,
             riskLevel: decision?.riskLevel.rawValue, createdAt: createdAt, legalBasis: legalBasis,
-            incident: Incident(violenceForms: legal.violenceForms, date: legal.facts.incidentDate, district: legal.facts.incidentDistrict,
+            incident: Incident(violenceForms: legal.violenceForms.map(\.rawValue), date: legal.facts.incidentDate, district: legal.facts.incidentDistrict,
                                relationship: legal.relationship, childrenPresent: legal.facts.childrenPresent),
-            perpetrator: Perpetrator(livesWithVictim: legal.facts.livesWithPerpetrator, weaponAccess: factors.contains("weaponAccess"),
+            perpetrator: Perpetrator(livesWithVictim: legal.facts.livesWithPerpetrator, weaponAccess: factors.contains(.weaponAccess),
                                      earlierIncidents: legal.facts.earlierIncidents, protectionOrderExists: legal.facts.protectionOrderExists,
-                                     threatsToKill: factors.contains("threatsToKill"), strangulation: factors.contains("strangulation")),
+                                     threatsToKill: factors.contains(.threatsToKill), strangulation: factors.contains(.strangulation)),
             victim: Victim(lastName: victim.lastName, firstName: victim.firstName, patronymic: victim.patronymic, birthDate: victim.birthDate,
                            prosecution: prosecution.rawValue, safeContact: contact))
     }

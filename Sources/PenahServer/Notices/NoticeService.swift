@@ -21,7 +21,7 @@ struct NoticeService {
         guard CaseSteps.mayInformPolice(try await CaseFacts.load(record, on: db)) else { throw Abort(.conflict) }
         let detail = try await CaseDetail.load(caseID: record.id, staff: staff, actor: actor, on: db, vault: vault, standards: settings.standards)
         // The incident facts come from the lawyer's section; without it there is nothing to tell.
-        guard let legal = detail.assessments?.first(where: { $0.section == AssessmentSection.legal.rawValue }) else { throw Abort(.conflict) }
+        guard let legal = detail.assessments?.first(where: { $0.section == .legal }) else { throw Abort(.conflict) }
         // The higher of the decision's level and the screen's as it stands: a draft written
         // before a factor was added must not make the notice less urgent than the screen says.
         let levels = [detail.decision?.riskLevel, detail.screenedRiskLevel]

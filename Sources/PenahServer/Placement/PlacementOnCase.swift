@@ -8,7 +8,7 @@ import Vapor
 /// the outcome of the stay through the pseudonym — never which shelter or where.
 struct PlacementOnCase: Content {
     let id: UUID
-    let status: String
+    let status: PlacementStatus
     let urgency: NoticeUrgency
     let submittedAt: Date
     let dueAt: Date
@@ -21,7 +21,7 @@ struct PlacementOnCase: Content {
     let plannedEnd: Date?
     let dischargedAt: Date?
     let dischargeReason: String?
-    let servicesGiven: [String]
+    let servicesGiven: [Service]
     let thread: [PlacementThread.Line]
 
     static func latest(caseID: UUID, on db: any Database) async throws -> PlacementRequest? {
@@ -35,11 +35,11 @@ struct PlacementOnCase: Content {
         let refusal = try await request.refusal.asyncMap { try await vault.openText($0, field: "placement.refusal") }
         let stay = try await ShelterStay.query(on: db).filter(\.$requestID == request.id!).first()
         return PlacementOnCase(
-            id: request.id!, status: status.rawValue, urgency: request.urgency, submittedAt: request.submittedAt, dueAt: request.dueAt,
+            id: request.id!, status: status, urgency: request.urgency, submittedAt: request.submittedAt, dueAt: request.dueAt,
             decidedAt: request.decidedAt, emergencyOverride: request.emergencyOverride, admissionCode: code,
             holdExpiresAt: status == .approved ? request.holdExpiresAt : nil, refusal: refusal,
             admittedAt: stay?.startedAt, plannedEnd: stay?.plannedEnd, dischargedAt: stay?.dischargedAt, dischargeReason: stay?.dischargeReason,
-            servicesGiven: try stay.map { try Service.list($0.services).map(\.rawValue) } ?? [],
+            servicesGiven: try stay.map { try Service.list($0.services) } ?? [],
             thread: try await PlacementThread(db: db, vault: vault).lines(of: request.id!))
     }
 }

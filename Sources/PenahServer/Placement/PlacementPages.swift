@@ -45,7 +45,7 @@ struct PlacementPages: RouteCollection {
         return try await req.view.render("sxa-request", RequestContext(
             page: req.staffFrame(titleKey: "placement.request.heading"), line: RequestLine(item.request, req.language),
             shelters: item.shelters.map { FitLine(shelterId: $0.shelterId, name: $0.name, free: $0.free, fits: $0.fits, misfitKey: $0.misfit?.messageKey) },
-            thread: thread, decidable: PlacementStatus(rawValue: item.request.status)?.isDecidable == true,
+            thread: thread, decidable: item.request.status.isDecidable,
             problems: FormProblems.lines(problems, labelPrefixes: ["placement.form."])))
     }
 
@@ -155,11 +155,11 @@ struct RequestLine: Encodable {
 
     init(_ v: PlacementView, _ language: Language) {
         func text(_ key: String) -> String { Catalogue.shared.text(key, language) }
-        id = v.id; pseudonym = v.pseudonym; statusKey = "code.placementStatus.\(v.status)"; riskKey = v.riskLevel.messageKey
-        urgencyKey = v.urgency.messageKey; sexKey = "code.sex.\(v.sex)"; ageKey = "code.ageBand.\(v.ageBand)"
+        id = v.id; pseudonym = v.pseudonym; statusKey = "code.placementStatus.\(v.status.rawValue)"; riskKey = v.riskLevel.messageKey
+        urgencyKey = v.urgency.messageKey; sexKey = "code.sex.\(v.sex.rawValue)"; ageKey = "code.ageBand.\(v.ageBand)"
         children = v.children.isEmpty ? "—" : v.children.map { "\($0.age) (\(text("child.sex.\($0.sex.rawValue)")))" }.joined(separator: ", ")
-        needs = v.needs.isEmpty ? "—" : v.needs.map { text("code.need.\($0)") }.joined(separator: ", ")
-        access = v.accessibilityNeeds.isEmpty ? "—" : v.accessibilityNeeds.map { text("code.accessibility.\($0)") }.joined(separator: ", ")
+        needs = v.needs.isEmpty ? "—" : v.needs.map { text("code.need.\($0.rawValue)") }.joined(separator: ", ")
+        access = v.accessibilityNeeds.isEmpty ? "—" : v.accessibilityNeeds.map { text("code.accessibility.\($0.rawValue)") }.joined(separator: ", ")
         avoid = v.avoidRegions.isEmpty ? "—" : v.avoidRegions.joined(separator: ", ")
         self.language = v.language ?? "—"; interpreter = v.interpreterNeeded; due = BakuFormat.dateTime(v.dueAt); overdue = v.overdue
         left = v.secondsLeft.map { ClockSpan.text(seconds: $0, language) }; places = v.places; emergencyOverride = v.emergencyOverride

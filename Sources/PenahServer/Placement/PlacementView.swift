@@ -8,16 +8,16 @@ import Vapor
 struct PlacementView: Content {
     let id: UUID
     let pseudonym: String
-    let status: String
+    let status: PlacementStatus
     let sex: Sex
     let ageBand: String
     let children: [ChildProfile]
     let places: Int
-    let needs: [String]
+    let needs: [Need]
     let riskLevel: RiskLevel
     let language: String?
     let interpreterNeeded: Bool
-    let accessibilityNeeds: [String]
+    let accessibilityNeeds: [Accessibility]
     let urgency: NoticeUrgency
     let earliestAdmission: Date?
     let avoidRegions: [String]
@@ -31,9 +31,9 @@ struct PlacementView: Content {
     let holdExpiresAt: Date?
 
     init(_ r: PlacementRequest, now: Date = Date()) throws {
-        id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now).rawValue; sex = r.sex; ageBand = r.ageBand; children = try r.childProfiles()
-        places = r.places; needs = try Need.list(r.needs).map(\.rawValue); riskLevel = r.riskLevel; language = r.language
-        interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = try Accessibility.list(r.accessibility).map(\.rawValue); urgency = r.urgency
+        id = r.id!; pseudonym = r.pseudonym; status = PlacementStatus.current(stored: r.status, holdExpiresAt: r.holdExpiresAt, now: now); sex = r.sex; ageBand = r.ageBand; children = try r.childProfiles()
+        places = r.places; needs = try Need.list(r.needs); riskLevel = r.riskLevel; language = r.language
+        interpreterNeeded = r.interpreterNeeded; accessibilityNeeds = try Accessibility.list(r.accessibility); urgency = r.urgency
         earliestAdmission = r.earliestAdmission; avoidRegions = r.avoidRegions.split(separator: ",").map(String.init)
         emergencyOverride = r.emergencyOverride; submittedAt = r.submittedAt; dueAt = r.dueAt; decidedAt = r.decidedAt
         let stop = r.decidedAt ?? now
@@ -72,7 +72,7 @@ struct SXAInbox {
         for unit in try await Unit.query(on: db).filter(\.$kind == .shelter).sort(\.$code).all() {
             let entry = try await registry.entry(unit)
             let misfit = entry.intake.misfit(sex: view.sex, children: view.children,
-                                             accessibilityNeeds: view.accessibilityNeeds.compactMap(Accessibility.init(rawValue:)), avoidRegions: view.avoidRegions)
+                                             accessibilityNeeds: view.accessibilityNeeds, avoidRegions: view.avoidRegions)
             fits.append(Fit(shelterId: entry.id, name: entry.name, free: entry.free, fits: misfit == nil && entry.free >= view.places, misfit: misfit))
         }
         return Item(request: view, shelters: fits.sorted { ($0.fits ? 0 : 1, -$0.free) < ($1.fits ? 0 : 1, -$1.free) })

@@ -21,6 +21,10 @@ public struct Settings: Sendable {
     public var isProduction: Bool
     /// PostgreSQL connections per event loop (`PENAH_DATABASE_POOL_SIZE`, default 8).
     public var databasePoolSize: Int
+    /// How long a request waits for a free PostgreSQL connection before it fails
+    /// (`PENAH_DATABASE_POOL_WAIT_SECONDS`, default 10). The test suite runs many servers on two
+    /// cores with two connections each and waits longer.
+    public var databasePoolWaitSeconds: Int
     public var standards: TimeStandards
     public var notices: NoticeSettings
     public var placement: PlacementSettings
@@ -99,7 +103,9 @@ public struct Settings: Sendable {
         return Settings(
             dataDirectory: dataDirectory, database: database, masterKeyBase64: masterKey, previousMasterKeyBase64: previousKey,
             policeGatewayURL: gatewayURL, policeGatewaySecret: gatewaySecret, quickExitURL: quickExit,
-            isProduction: isProduction, databasePoolSize: poolSize, standards: try TimeStandards.load(value),
+            isProduction: isProduction, databasePoolSize: poolSize,
+            databasePoolWaitSeconds: try wholeNumber("PENAH_DATABASE_POOL_WAIT_SECONDS", in: 1...300, value) ?? 10,
+            standards: try TimeStandards.load(value),
             notices: try NoticeSettings.load(value, environment: environment),
             placement: try PlacementSettings.load(value),
             boardRelayRetryMilliseconds: try wholeNumber("PENAH_BOARD_RELAY_RETRY_MS", in: 10...60_000, value) ?? 250,

@@ -43,6 +43,13 @@ struct StoredCodeTests {
         "case_assessments.section": { _ = try await CaseAssessment.query(on: $0).all() },
         "case_decisions.risk_level": { _ = try await CaseDecision.query(on: $0).all() },
         "case_decisions.screened_level": { _ = try await CaseDecision.query(on: $0).all() },
+        "cases.channel": { _ = try await CaseRecord.query(on: $0).all() },
+        "cases.applicant_kind": { _ = try await CaseRecord.query(on: $0).all() },
+        "cases.victim_sex": { _ = try await CaseRecord.query(on: $0).all() },
+        "cases.residence": { _ = try await CaseRecord.query(on: $0).all() },
+        "cases.consent_captured_as": { _ = try await CaseRecord.query(on: $0).all() },
+        "cases.refusal_answered_via": { _ = try await CaseRecord.query(on: $0).all() },
+        "cases.refusal_language": { _ = try await CaseRecord.query(on: $0).all() },
     ]
 
     @Test("every kind of stored code refuses a value its enum does not have", arguments: Self.reads.keys.sorted())

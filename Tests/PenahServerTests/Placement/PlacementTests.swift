@@ -138,7 +138,7 @@ struct PlacementTests {
             }
             // The door went by the time alone; pages show the hold as expired before the job records it.
             let stored = try #require(try await PlacementRequest.find(secondRequest, on: app.db))
-            #expect(try stored.status == .approved && PlacementView(stored, now: later).status == "holdExpired")
+            #expect(try stored.status == .approved && PlacementView(stored, now: later).status == .holdExpired)
             #expect(try await ShelterProfile.query(on: app.db).filter(\.$unitID == shelterID).first()?.held == stored.places)
             // The job (HoldExpiry.job in serve) records it and gives the places back — once, though every
             // node runs it: a third hold, still valid, shows a place given back twice.

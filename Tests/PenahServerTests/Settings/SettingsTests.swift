@@ -15,6 +15,8 @@ struct SettingsTests {
         #expect(settings.masterKeyBase64 == nil)
         #expect(settings.standards == TimeStandards())
         #expect(settings.groupCommit)
+        #expect(settings.databasePoolWaitSeconds == 10)
+        #expect(try Settings.load(environment: ["PENAH_DATABASE_POOL_WAIT_SECONDS": "60"], isProduction: false).databasePoolWaitSeconds == 60)
         #expect(try !Settings.load(environment: ["PENAH_GROUP_COMMIT": "OFF"], isProduction: false).groupCommit)
     }
 
@@ -43,6 +45,8 @@ struct SettingsTests {
         (["PENAH_STANDARD_OPERATOR_MINUTES": "0"], "PENAH_STANDARD_OPERATOR_MINUTES"),
         (["PENAH_STANDARD_TOTAL_MINUTES": "a day"], "PENAH_STANDARD_TOTAL_MINUTES"),
         (["PENAH_GROUP_COMMIT": "maybe"], "PENAH_GROUP_COMMIT"),
+        (["PENAH_DATABASE_POOL_WAIT_SECONDS": "0"], "PENAH_DATABASE_POOL_WAIT_SECONDS"),
+        (["PENAH_DATABASE_POOL_WAIT_SECONDS": "ten"], "PENAH_DATABASE_POOL_WAIT_SECONDS"),
     ])
     func badValues(environment: [String: String], variable: String) {
         #expect {

@@ -28,8 +28,10 @@ func withPenah<T>(
     _ body: (Application) async throws -> T
 ) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("penah-test-\(UUID().uuidString)")
-    // Many tests run at once, each with its own pool: keep PostgreSQL under its connection limit.
-    var env = ["PENAH_DATA_DIR": directory.path, "PENAH_DATABASE_POOL_SIZE": "2",
+    // Many tests run at once, each with its own pool: keep PostgreSQL under its connection limit,
+    // and let a request wait longer for one of its two connections on a loaded CI machine (a 10 s
+    // wait once failed the concurrent audit writers there).
+    var env = ["PENAH_DATA_DIR": directory.path, "PENAH_DATABASE_POOL_SIZE": "2", "PENAH_DATABASE_POOL_WAIT_SECONDS": "60",
                "PENAH_MASTER_KEY": SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()]
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     if TestDatabase.isPostgres { env["DATABASE_URL"] = TestDatabase.postgresURL }
