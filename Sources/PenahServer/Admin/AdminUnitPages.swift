@@ -60,8 +60,9 @@ struct AdminUnitPages: RouteCollection {
     }
 
     struct UnitsContext: Encodable {
+        struct UnitRow: Encodable { let code: String; let name: String; let kindKey: String; let parentCode: String? }
         let page: PageFrame
-        let units: [StaffPages.Context.UnitRow]
+        let units: [UnitRow]
         let kinds: [SelectOption]
         let parents: [SelectOption]
         var problems: [ErrorPageContext.FieldLine] = []

@@ -1,7 +1,8 @@
 import PenahDomain
 import Vapor
 
-/// The staff start page: who you are, your unit, the time standards, and the organisation.
+/// The staff start page: who you are and your work (see `StaffWork`); the staff menu in the header
+/// (see `links`) leads to every page the role may open.
 struct StaffPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.staff, use: start).access(.action(.staffHome))
@@ -27,28 +28,27 @@ struct StaffPages: RouteCollection {
 
     struct Context: Encodable {
         struct Standard: Encodable { let labelKey: String; let minutes: Int }
-        struct UnitRow: Encodable { let code: String; let name: String; let kindKey: String; let parentCode: String? }
-        struct Link: Encodable { let href: String; let labelKey: String }
         let page: PageFrame
-        let links: [Link]
+        let work: [StaffWork.Section]
         let standards: [Standard]
-        let units: [UnitRow]
+        /// First run: the administrator is told how to create the first unit.
+        let noUnitsYet: Bool
     }
 
     @Sendable func start(_ req: Request) async throws -> View {
         let staff = try req.requireStaff()
         let s = req.application.settings.standards
-        let units = try await UnitService(db: req.db).list()
+        let noUnitsYet = AccessPolicy.allows(staff.role, .manageUnits) ? try await UnitService(db: req.db).list().isEmpty : false
         let context = Context(
             page: req.staffFrame(titleKey: "staff.heading"),
-            links: Self.links(unitCode: staff.unitCode).filter { AccessPolicy.allows(staff.role, $0.action) }.map { .init(href: $0.href, labelKey: $0.labelKey) },
+            work: try await StaffWork(req: req, staff: staff).sections(),
             standards: [
                 .init(labelKey: "staff.standards.operator", minutes: s.operatorMinutes),
                 .init(labelKey: "staff.standards.frontOffice", minutes: s.frontOfficeMinutes),
                 .init(labelKey: "staff.standards.backOffice", minutes: s.backOfficeMinutes),
                 .init(labelKey: "staff.standards.total", minutes: s.totalMinutes),
             ],
-            units: units.map { .init(code: $0.code, name: $0.name, kindKey: "unit.kind.\($0.kind)", parentCode: $0.parentCode) })
+            noUnitsYet: noUnitsYet)
         return try await req.view.render("staff", context)
     }
 }
@@ -61,6 +61,10 @@ extension Request {
             frame.signedIn = .init(displayName: staff.displayName, roleKey: staff.role.messageKey, unitName: staff.unitName)
             frame.csrfToken = staff.session.csrfToken
             frame.sessionIdleSeconds = Int(SessionStore.idleTimeout)
+            let path = url.path
+            frame.staffLinks = ([(SitePath.staff(), "layout.myWork")]
+                + StaffPages.links(unitCode: staff.unitCode).filter { AccessPolicy.allows(staff.role, $0.action) }.map { ($0.href, $0.labelKey) })
+                .map { .init(href: $0.0, labelKey: $0.1, isCurrent: $0.0 == path) }
         }
         return frame
     }

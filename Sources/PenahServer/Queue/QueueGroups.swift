@@ -10,12 +10,24 @@ import Vapor
 final class QueueGroups: Sendable {
     struct UnitDay: Hashable, Sendable { let unitID: UUID; let day: String }
     struct Issue: Sendable { let priority: TicketPriority; let at: Date; let actor: AuditActor }
-    struct Press: Sendable { let desk: Int; let at: Date; let actor: AuditActor }
+    /// A desk's "call next". `keepingDeskRule` refuses it while a ticket still holds the desk
+    /// (`DeskRules.holdsDesk`), decided inside the write so that two presses at once cannot both pass.
+    struct Press: Sendable { let desk: Int; let at: Date; let actor: AuditActor; var keepingDeskRule = false }
+
+    /// What a press got.
+    enum CallOutcome: Sendable {
+        case called(Ticket)
+        case nobodyWaiting
+        /// The desk still holds this ticket (its label), so nothing was called.
+        case deskHeld(number: String)
+
+        var ticket: Ticket? { if case .called(let ticket) = self { ticket } else { nil } }
+    }
 
     /// Within `WriteCombiner.maximumRerunnableBatch`, so a group's audit events and notifications
     /// stay the size of a batch the combiner already handles.
     let issues = GroupedWrites<UnitDay, Issue, Ticket>(maximumGroup: WriteCombiner.maximumRerunnableBatch)
-    let presses = GroupedWrites<UnitDay, Press, Ticket?>(maximumGroup: WriteCombiner.maximumRerunnableBatch)
+    let presses = GroupedWrites<UnitDay, Press, CallOutcome>(maximumGroup: WriteCombiner.maximumRerunnableBatch)
 
     func issue(_ issue: Issue, unitID: UUID, db: any Database) async throws -> Ticket {
         let key = UnitDay(unitID: unitID, day: BakuFormat.dayKey(issue.at))
@@ -24,7 +36,7 @@ final class QueueGroups: Sendable {
         }
     }
 
-    func callNext(_ press: Press, unitID: UUID, unitCode: String, db: any Database, board: BoardBroadcaster) async throws -> Ticket? {
+    func callNext(_ press: Press, unitID: UUID, unitCode: String, db: any Database, board: BoardBroadcaster) async throws -> CallOutcome {
         let key = UnitDay(unitID: unitID, day: BakuFormat.dayKey(press.at))
         return try await presses.submit(press, key: key, alone: Self.inTransaction(db)) { group in
             try await Self.write(group, key: key, unitCode: unitCode, db: db, board: board)
@@ -65,21 +77,44 @@ final class QueueGroups: Sendable {
     }
 
     private static func write(_ group: [Press], key: UnitDay, unitCode: String, db: any Database,
-                              board: BoardBroadcaster) async throws -> [Ticket?] {
-        let calls = group.map { QueueRepository.Call(desk: $0.desk, at: $0.at) }
-        let (tickets, events) = try await db.groupedWriteTransaction { db in
-            let tickets = try await QueueRepository(db: db).claimNext(unitID: key.unitID, day: key.day, calls: calls)
+                              board: BoardBroadcaster) async throws -> [CallOutcome] {
+        let (outcomes, events) = try await db.groupedWriteTransaction { db in
+            let repository = QueueRepository(db: db)
+            let ruled = group.filter(\.keepingDeskRule).map(\.desk)
+            let held = ruled.isEmpty ? [:] : try await repository.holders(unitID: key.unitID, day: key.day, desks: Set(ruled))
+            // Which presses may call: a ruled press at a held desk may not, nor one at a desk an
+            // earlier press of this group is calling to (it is held as soon as that call is made).
+            var claiming: [Int] = []
+            var claimedDesk: [Int: Int] = [:]
+            var outcomes = [CallOutcome](repeating: .nobodyWaiting, count: group.count)
+            var sameDeskAs: [Int: Int] = [:]
+            for (index, press) in group.enumerated() {
+                if press.keepingDeskRule, let number = held[press.desk] {
+                    outcomes[index] = .deskHeld(number: number)
+                } else if press.keepingDeskRule, let earlier = claimedDesk[press.desk] {
+                    sameDeskAs[index] = earlier
+                } else {
+                    claimedDesk[press.desk] = claimedDesk[press.desk] ?? index
+                    claiming.append(index)
+                }
+            }
+            let calls = claiming.map { QueueRepository.Call(desk: group[$0].desk, at: group[$0].at) }
+            let tickets = try await repository.claimNext(unitID: key.unitID, day: key.day, calls: calls)
             var events: [BoardBroadcaster.Event] = []
-            for (press, ticket) in zip(group, tickets) {
-                try await AuditLog.append(on: db, actor: press.actor, action: "queue.call", recordType: "ticket",
+            // The first presses get the tickets; those beyond the queue get none.
+            for (index, ticket) in zip(claiming, tickets) {
+                outcomes[index] = .called(ticket)
+                try await AuditLog.append(on: db, actor: group[index].actor, action: "queue.call", recordType: "ticket",
                                           recordID: ticket.id?.uuidString)
                 if let event = try await board.announce(unitCode: unitCode, ticket: ticket, within: db) { events.append(event) }
             }
-            return (tickets, events)
+            for (index, earlier) in sameDeskAs {
+                if let ticket = outcomes[earlier].ticket { outcomes[index] = .deskHeld(number: ticket.label) }
+            }
+            return (outcomes, events)
         }
         if !events.isEmpty { board.publish(unitCode: unitCode, events: events) }
-        // The first presses get the tickets; those beyond the queue get none.
-        return group.indices.map { $0 < tickets.count ? tickets[$0] : nil }
+        return outcomes
     }
 }
 

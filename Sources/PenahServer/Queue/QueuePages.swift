@@ -85,11 +85,10 @@ struct QueuePages: RouteCollection {
     @Sendable func callNext(_ req: Request) async throws -> Response {
         let unit = try await unit(req)
         let desk = try deskNumber(req, unit, field: true)
-        let atDesk = try await req.queue.queue(unit: unit).called.filter { $0.desk == desk }
-        if let holding = atDesk.first(where: { TicketStatus(rawValue: $0.status).map(DeskRules.holdsDesk) ?? true }) {
-            return try await renderDesk(req, unit, desk, holding: holding.number, status: .conflict)
+        // Decided inside the call's own write: a check here, before it, let two quick presses both pass.
+        if case .deskHeld(let number) = try await req.queue.call(unit: unit, desk: desk, actor: req.auditActor, keepingDeskRule: true) {
+            return try await renderDesk(req, unit, desk, holding: number, status: .conflict)
         }
-        _ = try await req.queue.callNext(unit: unit, desk: desk, actor: req.auditActor)
         return backToDesk(req, unit, desk)
     }
 

@@ -70,6 +70,25 @@ struct QueueRepository {
     /// both databases use the index for the order.
     static let rank = "CASE priority WHEN 'priority' THEN 0 ELSE 1 END"
 
+    /// The tickets that hold these desks (`DeskRules.holdsDesk`), by desk: their labels. Inside the
+    /// caller's write transaction, so that no other "call next" can slip in between this look and
+    /// the call: SQLite's writers are serialised already (`BEGIN IMMEDIATE`); on PostgreSQL a lock
+    /// on the unit's desks for the day, held to the COMMIT, orders the presses of every node.
+    func holders(unitID: UUID, day: String, desks: Set<Int>) async throws -> [Int: String] {
+        if db.engine == .postgres {
+            // Raw: an advisory lock is a function call; its own statement, so the look that follows
+            // sees what the press before it committed.
+            let desksOfDay = "penah.desks.\(unitID.uuidString).\(day)"
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: desksOfDay), 0))").run()
+        }
+        let holding = TicketStatus.allCases.filter(DeskRules.holdsDesk)
+        let tickets = try await Ticket.query(on: db).filter(\.$unit.$id == unitID).filter(\.$day == day)
+            .filter(\.$status ~~ holding).filter(\.$desk ~~ desks.map(Optional.some)).all()
+        var labels: [Int: String] = [:]
+        for ticket in tickets { if let desk = ticket.desk { labels[desk] = labels[desk] ?? ticket.label } }
+        return labels
+    }
+
     /// Stores new tickets of one unit, day and series with its next numbers, in their order, in
     /// one statement. Within a node, the tickets issued at one moment come as one group (see
     /// `QueueGroups`) and groups are written one after another. Between PostgreSQL nodes a lock

@@ -37,9 +37,15 @@ struct QueueService {
     /// The next ticket in calling order for this desk, or nil when nobody is waiting. Desks
     /// pressing at the same moment are served together (see `QueueGroups`).
     func callNext(unit: Unit, desk: Int, actor: AuditActor, now: Date = Date()) async throws -> Ticket? {
+        try await call(unit: unit, desk: desk, actor: actor, keepingDeskRule: false, now: now).ticket
+    }
+
+    /// "Call next" as the desk page presses it: with `keepingDeskRule`, a desk that still holds a
+    /// ticket calls nobody and says which ticket holds it (see `DeskRules.holdsDesk`).
+    func call(unit: Unit, desk: Int, actor: AuditActor, keepingDeskRule: Bool, now: Date = Date()) async throws -> QueueGroups.CallOutcome {
         guard (1...unit.desks).contains(desk) else { throw ValidationProblems([.init(field: "desk", code: "outOfRange")]) }
-        return try await groups.callNext(.init(desk: desk, at: now, actor: actor), unitID: unit.requireID(), unitCode: unit.code,
-                                         db: db, board: board)
+        return try await groups.callNext(.init(desk: desk, at: now, actor: actor, keepingDeskRule: keepingDeskRule),
+                                         unitID: unit.requireID(), unitCode: unit.code, db: db, board: board)
     }
 
     /// Recall, no-show, start, finish or transfer. A transition the status does not allow is 409 and

@@ -24,6 +24,12 @@ struct PageFrame: Encodable {
         let unitName: String
     }
 
+    struct Link: Encodable {
+        let href: String
+        let labelKey: String
+        var isCurrent = false
+    }
+
     let lang: String
     let titleKey: String
     let isPublic: Bool
@@ -33,6 +39,8 @@ struct PageFrame: Encodable {
     var csrfToken: String?
     /// Set on signed-in pages: drives the warning before the idle timeout.
     var sessionIdleSeconds: Int?
+    /// The staff menu of a signed-in page: the pages the role may open (the public links are for public pages).
+    var staffLinks: [Link] = []
     /// A device page (the kiosk): no staff header, no navigation, nothing to click away to.
     var isDevice = false
 

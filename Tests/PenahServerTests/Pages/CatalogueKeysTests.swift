@@ -27,6 +27,7 @@ struct CatalogueKeysTests {
         keys += CasePrint.Document.allCases.map { "case.print.\($0.rawValue)" }
         keys += Language.allCases.map { "lang.name.\($0.rawValue)" }
         keys += CaseClock.Kind.allCases.map { "clock.\($0.rawValue)" }
+        keys += CaseStatus.allCases.map { "work.next.\($0.rawValue)" }
         return keys
     }
 

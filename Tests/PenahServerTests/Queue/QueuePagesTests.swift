@@ -139,6 +139,47 @@ struct QueuePagesTests {
         }
     }
 
+    @Test("presses at once, from the page or from two server nodes, call one ticket to a desk and tell the rest which ticket holds it")
+    func simultaneousPresses() async throws {
+        try await withPenah { app in
+            let (headers, csrf) = try await browser(app)
+            for _ in 0..<6 {
+                _ = try await app.send(.POST, "/desk/BAKU-1/issue", headers: headers, body: formBody([("csrf", csrf), ("desk", "1")]))
+            }
+            // The old page looked at the desk before the call: presses at once all passed the look.
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await app.send(.POST, "/desk/BAKU-1/call-next", headers: headers, body: formBody([("csrf", csrf), ("desk", "1")])).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .seeOther }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 3)
+            #expect(try await Ticket.query(on: app.db).filter(\.$status == .called).filter(\.$desk == 1).count() == 1)
+
+            // Two nodes group their presses apart and share only the database.
+            let unit = try #require(try await UnitService(db: app.db).find(code: "BAKU-1"))
+            let nodes = [app.queue, QueueService(db: app.db, board: app.board, groups: QueueGroups())]
+            let outcomes = try await withThrowingTaskGroup(of: QueueGroups.CallOutcome.self) { group in
+                for press in 0..<6 {
+                    group.addTask {
+                        try await nodes[press % 2].call(unit: unit, desk: 2, actor: .system("t"), keepingDeskRule: true)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let called = outcomes.compactMap(\.ticket)
+            #expect(called.count == 1)
+            let held = outcomes.compactMap { if case .deskHeld(let number) = $0 { number } else { nil } }
+            #expect(held.count == 5 && held.allSatisfy { $0 == called.first?.label })
+            #expect(try await Ticket.query(on: app.db).filter(\.$status == .called).filter(\.$desk == 2).count() == 1)
+            // The rule is the desk's own: desk 3 still calls.
+            #expect(try await app.queue.call(unit: unit, desk: 3, actor: .system("t"), keepingDeskRule: true).ticket != nil)
+        }
+    }
+
     @Test("another unit's desk and kiosk are 404; forms without CSRF are 403")
     func scope() async throws {
         try await withPenah { app in

@@ -137,7 +137,9 @@ struct WebSessionTests {
             }
             let html = try await app.send(.GET, "/staff?lang=\(language.rawValue)", headers: .session(session.cookie)).body.string
             #expect(html.contains(Catalogue.shared.text("role.admin", language)))
-            #expect(html.contains(Catalogue.shared.text("unit.kind.regionalCentre", language)))
+            // The staff menu, not a table of every unit.
+            #expect(html.contains(Catalogue.shared.text("admin.users.heading", language)))
+            #expect(!html.contains(Catalogue.shared.text("unit.kind.regionalCentre", language)))
         }
     }
 }
