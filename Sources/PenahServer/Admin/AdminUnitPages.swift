@@ -49,7 +49,7 @@ struct AdminUnitPages: RouteCollection {
         } catch let validation as ValidationProblems {
             return try await renderEdit(req, unit, form: values, problems: validation.problems, status: .unprocessableEntity)
         }
-        return req.redirect(to: SitePath.adminUnits(), redirectType: .normal)
+        return req.redirect(to: SitePath.adminUnits(), done: .unitSaved)
     }
 
     private func renderEdit(_ req: Request, _ unit: Unit, form: [String: String], problems: [FieldProblem], status: HTTPStatus) async throws -> Response {
@@ -98,7 +98,7 @@ struct AdminUnitPages: RouteCollection {
         } catch let validation as ValidationProblems {
             return try await renderUnits(req, status: .unprocessableEntity, problems: validation.problems, form: form)
         }
-        return req.redirect(to: SitePath.adminUnits(), redirectType: .normal)
+        return req.redirect(to: SitePath.adminUnits(), done: .unitCreated)
     }
 
     private func renderUnits(_ req: Request, status: HTTPStatus, problems: [FieldProblem] = [], form: UnitForm? = nil) async throws -> Response {

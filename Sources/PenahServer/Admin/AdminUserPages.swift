@@ -7,13 +7,13 @@ struct AdminUserPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.adminUsers, use: users).access(.action(.manageUsers))
         routes.post(.adminUsers, use: invite).access(.action(.manageUsers))
-        routes.post(.adminUserDisable, use: { try await change($0) { a, id, actor in try await a.setActive(id, false, actor: actor); return nil } })
+        routes.post(.adminUserDisable, use: { try await change($0, done: .accountDisabled) { a, id, actor in try await a.setActive(id, false, actor: actor); return nil } })
             .access(.action(.manageUsers))
-        routes.post(.adminUserEnable, use: { try await change($0) { a, id, actor in try await a.setActive(id, true, actor: actor); return nil } })
+        routes.post(.adminUserEnable, use: { try await change($0, done: .accountEnabled) { a, id, actor in try await a.setActive(id, true, actor: actor); return nil } })
             .access(.action(.manageUsers))
-        routes.post(.adminUserResetSecondFactor, use: { try await change($0) { a, id, actor in try await a.resetSecondFactor(id, actor: actor) } })
+        routes.post(.adminUserResetSecondFactor, use: { try await change($0, done: .accountSaved) { a, id, actor in try await a.resetSecondFactor(id, actor: actor) } })
             .access(.action(.manageUsers))
-        routes.post(.adminUserEndSessions, use: { try await change($0) { a, id, actor in try await a.endSessions(id, actor: actor); return nil } })
+        routes.post(.adminUserEndSessions, use: { try await change($0, done: .sessionsEnded) { a, id, actor in try await a.endSessions(id, actor: actor); return nil } })
             .access(.action(.manageSessions))
         routes.get(.adminUser, use: editForm).access(.action(.manageUsers))
         routes.post(.adminUser, use: saveEdit).access(.action(.manageUsers))
@@ -57,14 +57,14 @@ struct AdminUserPages: RouteCollection {
     }
 
     /// Runs an account change; a returned code (second-factor reset) is shown once.
-    private func change(_ req: Request, _ action: (StaffAdministration, UUID, AuditActor) async throws -> String?) async throws -> Response {
+    private func change(_ req: Request, done: DoneBanner, _ action: (StaffAdministration, UUID, AuditActor) async throws -> String?) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound) }
         let code = try await action(StaffAdministration(db: req.db), id, req.auditActor)
         if let code {
             let username = try await StaffUser.find(id, on: req.db)?.username
             return try await renderUsers(req, status: .ok, issued: (code, username ?? ""))
         }
-        return req.redirect(to: SitePath.adminUsers(), redirectType: .normal)
+        return req.redirect(to: SitePath.adminUsers(), done: done)
     }
 
     private func renderUsers(_ req: Request, status: HTTPStatus, problems: [FieldProblem] = [],
@@ -117,7 +117,7 @@ struct AdminUserPages: RouteCollection {
         } catch let validation as ValidationProblems {
             return try await renderEdit(req, user, form: values, problems: validation.problems, status: .unprocessableEntity)
         }
-        return req.redirect(to: SitePath.adminUsers(), redirectType: .normal)
+        return req.redirect(to: SitePath.adminUsers(), done: .accountSaved)
     }
 
     private func editableUser(_ req: Request) async throws -> StaffUser {

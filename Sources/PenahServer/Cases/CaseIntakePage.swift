@@ -54,7 +54,7 @@ struct CaseIntakePage {
         do {
             let input = try input(form: form, checked: checked)
             let registered = try await CaseRegistration(db: req.db, vault: req.vault).register(input, staff: try req.requireStaff(), actor: req.auditActor)
-            return req.redirect(to: SitePath.case(registered.id), redirectType: .normal)
+            return req.redirect(to: SitePath.case(registered.id), done: .registered)
         } catch let validation as ValidationProblems {
             return try await render(req, form: form, checked: checked, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
         }

@@ -77,11 +77,11 @@ struct CasePage {
 
     /// Runs a form posted from the case page: back to the case when it succeeds; field problems
     /// re-render the page with them listed (422).
-    static func afterForm(_ req: Request, caseID: UUID?, sectionInput: AssessmentInput? = nil,
+    static func afterForm(_ req: Request, caseID: UUID?, sectionInput: AssessmentInput? = nil, done: DoneBanner,
                           _ action: () async throws -> Void) async throws -> Response {
         do {
             try await action()
-            return req.redirect(to: SitePath.case(caseID?.uuidString ?? ""), redirectType: .normal)
+            return req.redirect(to: SitePath.case(caseID?.uuidString ?? ""), done: done)
         } catch let validation as ValidationProblems {
             return try await render(req, problems: validation.problems, sectionInput: sectionInput, caseID: caseID)
                 .encodeResponse(status: .unprocessableEntity, for: req)

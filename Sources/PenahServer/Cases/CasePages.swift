@@ -21,12 +21,13 @@ struct CasePages: RouteCollection {
         routes.get(.casePrint, use: CasePrint.render).access(.action(.readCase))
     }
 
-    private func perform(_ req: Request, sectionInput: AssessmentInput? = nil, _ action: () async throws -> Void) async throws -> Response {
-        try await CasePage.afterForm(req, caseID: req.parameters.get("caseID", as: UUID.self), sectionInput: sectionInput, action)
+    private func perform(_ req: Request, sectionInput: AssessmentInput? = nil, done: DoneBanner,
+                         _ action: () async throws -> Void) async throws -> Response {
+        try await CasePage.afterForm(req, caseID: req.parameters.get("caseID", as: UUID.self), sectionInput: sectionInput, done: done, action)
     }
 
     @Sendable func upload(_ req: Request) async throws -> Response {
-        try await perform(req) {
+        try await perform(req, done: .documentUploaded) {
             let kind = req.formValue("kind", limit: 40) ?? ""
             guard let file = try? req.content.get(File.self, at: "file") else {
                 throw ValidationProblems([.init(field: "file", code: "required")])
@@ -38,7 +39,7 @@ struct CasePages: RouteCollection {
 
     @Sendable func assess(_ req: Request) async throws -> Response {
         let parsed = CaseForms.assessment(req)
-        return try await perform(req, sectionInput: parsed.input) {
+        return try await perform(req, sectionInput: parsed.input, done: .sectionSaved) {
             guard parsed.problems.isEmpty, let input = parsed.input else { throw ValidationProblems(parsed.problems) }
             _ = try await req.caseInterview.saveSection(input, caseID: req.parameters.get("caseID", as: UUID.self),
                                                         staff: try req.requireStaff(), actor: req.auditActor)
@@ -46,7 +47,7 @@ struct CasePages: RouteCollection {
     }
 
     @Sendable func draft(_ req: Request) async throws -> Response {
-        try await perform(req) {
+        try await perform(req, done: .decisionDrafted) {
             let input = try CaseForms.decision(req)
             _ = try await req.caseInterview.draftDecision(input, caseID: req.parameters.get("caseID", as: UUID.self),
                                                           staff: try req.requireStaff(), actor: req.auditActor)
@@ -54,13 +55,13 @@ struct CasePages: RouteCollection {
     }
 
     @Sendable func sign(_ req: Request) async throws -> Response {
-        try await perform(req) {
+        try await perform(req, done: .decisionSigned) {
             _ = try await req.caseInterview.sign(caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
         }
     }
 
     @Sendable func refuse(_ req: Request) async throws -> Response {
-        try await perform(req) {
+        try await perform(req, done: .refused) {
             let input = try CaseForms.refusal(req)
             try await CaseRefusal(db: req.db, vault: req.vault).refuse(input, caseID: req.parameters.get("caseID", as: UUID.self),
                                                                        staff: try req.requireStaff(), actor: req.auditActor)

@@ -15,13 +15,13 @@ struct NoticePages: RouteCollection {
         routes.get(.noticeLetter, use: NoticeLetter.render).access(.action(.readNotice))
     }
 
-    private func perform(_ req: Request, caseID: UUID?, _ action: () async throws -> Void) async throws -> Response {
-        try await CasePage.afterForm(req, caseID: caseID, action)
+    private func perform(_ req: Request, caseID: UUID?, done: DoneBanner, _ action: () async throws -> Void) async throws -> Response {
+        try await CasePage.afterForm(req, caseID: caseID, done: done, action)
     }
 
     @Sendable func create(_ req: Request) async throws -> Response {
         let caseID = req.parameters.get("caseID", as: UUID.self)
-        return try await perform(req, caseID: caseID) {
+        return try await perform(req, caseID: caseID, done: .noticeSent) {
             guard let urgency = NoticeUrgency(rawValue: req.formValue("urgency", limit: 20) ?? "") else {
                 throw ValidationProblems([.init(field: "urgency", code: "invalidValue")])
             }
@@ -34,7 +34,7 @@ struct NoticePages: RouteCollection {
 
     @Sendable func alreadyKnown(_ req: Request) async throws -> Response {
         let caseID = req.parameters.get("caseID", as: UUID.self)
-        return try await perform(req, caseID: caseID) {
+        return try await perform(req, caseID: caseID, done: .policeAlreadyKnow) {
             _ = try await req.notices.recordAlreadyKnown(reference: req.formValue("reference", limit: 101) ?? "", caseID: caseID,
                                                          staff: try req.requireStaff(), actor: req.auditActor)
         }
@@ -42,13 +42,13 @@ struct NoticePages: RouteCollection {
 
     @Sendable func retry(_ req: Request) async throws -> Response {
         let notice = try await NoticeTracking(db: req.db).retry(noticeID: req.parameters.get("noticeID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: req.formValue("back", limit: 10) == "list" ? SitePath.notices() : SitePath.case(notice.caseID), redirectType: .normal)
+        return req.redirect(to: req.formValue("back", limit: 10) == "list" ? SitePath.notices() : SitePath.case(notice.caseID), done: .noticeRetried)
     }
 
     @Sendable func delivered(_ req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         let found = try await NoticeTracking(db: req.db).find(req.parameters.get("noticeID", as: UUID.self), for: staff, .informPolice)
-        return try await perform(req, caseID: found.caseID) {
+        return try await perform(req, caseID: found.caseID, done: .letterDelivered) {
             _ = try await NoticeTracking(db: req.db).confirmLetter(noticeID: found.id, deliveredBy: req.formValue("deliveredBy", limit: 201) ?? "",
                                                                    staff: staff, actor: req.auditActor)
         }

@@ -42,17 +42,21 @@ struct PlacementPages: RouteCollection {
     func renderRequest(_ req: Request, problems: [FieldProblem]) async throws -> View {
         let item = try await SXAInbox(db: req.db).item(req.parameters.get("requestID", as: UUID.self))
         let thread = try await PlacementThread(db: req.db, vault: req.vault).lines(of: item.request.id).map(ThreadLine.init)
+        var page = req.staffFrame(titleKey: "placement.request.heading")
+        if DoneBanner.named(in: req) == .approved, let shelterID = try await PlacementRequest.find(item.request.id, on: req.db)?.shelterID {
+            page.doneWhat = try await Unit.find(shelterID, on: req.db)?.name
+        }
         return try await req.view.render("sxa-request", RequestContext(
-            page: req.staffFrame(titleKey: "placement.request.heading"), line: RequestLine(item.request, req.language),
+            page: page, line: RequestLine(item.request, req.language),
             shelters: item.shelters.map { FitLine(shelterId: $0.shelterId, name: $0.name, free: $0.free, fits: $0.fits, misfitKey: $0.misfit?.messageKey) },
             thread: thread, decidable: item.request.status.isDecidable,
             problems: FormProblems.lines(problems, labelPrefixes: ["placement.form."])))
     }
 
-    private func backToRequest(_ req: Request, _ action: () async throws -> Void) async throws -> Response {
+    private func backToRequest(_ req: Request, _ action: () async throws -> DoneBanner) async throws -> Response {
         do {
-            try await action()
-            return req.redirect(to: SitePath.sxaRequest(req.parameters.get("requestID") ?? ""), redirectType: .normal)
+            let done = try await action()
+            return req.redirect(to: SitePath.sxaRequest(req.parameters.get("requestID") ?? ""), done: done)
         } catch let validation as ValidationProblems {
             return try await renderRequest(req, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -63,7 +67,13 @@ struct PlacementPages: RouteCollection {
             let input = SXADecisions.Input(decision: req.formValue("decision", limit: 20) ?? "",
                                            shelterId: req.formValue("shelterId", limit: 40).flatMap(UUID.init(uuidString:)),
                                            explanation: req.formValue("explanation", limit: 4_001))
-            _ = try await req.sxaDecisions.decide(input, requestID: req.parameters.get("requestID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+            let decided = try await req.sxaDecisions.decide(input, requestID: req.parameters.get("requestID", as: UUID.self),
+                                                            staff: try req.requireStaff(), actor: req.auditActor)
+            return switch decided.status {
+            case .approved: .approved
+            case .refused: .placementRefused
+            default: .placementWaiting
+            }
         }
     }
 
@@ -71,6 +81,7 @@ struct PlacementPages: RouteCollection {
         try await backToRequest(req) {
             try await req.sxaDecisions.ask(req.formValue("text", limit: 2_001) ?? "", requestID: req.parameters.get("requestID", as: UUID.self),
                                            staff: try req.requireStaff(), actor: req.auditActor)
+            return .questionSent
         }
     }
 
@@ -93,17 +104,17 @@ struct PlacementPages: RouteCollection {
             throw ValidationProblems([.init(field: "until", code: "invalidDate")])
         }
         _ = try await req.shelterDoor.extend(until: until, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: SitePath.sxaStays(), redirectType: .normal)
+        return req.redirect(to: SitePath.sxaStays(), done: .stayExtended)
     }
 
     // MARK: DOST, on the case page
 
-    private func backToCase(_ req: Request, _ action: () async throws -> Void) async throws -> Response {
-        try await CasePage.afterForm(req, caseID: req.parameters.get("caseID", as: UUID.self), action)
+    private func backToCase(_ req: Request, done: DoneBanner, _ action: () async throws -> Void) async throws -> Response {
+        try await CasePage.afterForm(req, caseID: req.parameters.get("caseID", as: UUID.self), done: done, action)
     }
 
     @Sendable func submit(_ req: Request) async throws -> Response {
-        try await backToCase(req) {
+        try await backToCase(req, done: .placementRequested) {
             var problems: [FieldProblem] = []
             let urgency = NoticeUrgency(rawValue: req.formValue("urgency", limit: 20) ?? "")
             if urgency == nil { problems.append(.init(field: "urgency", code: "invalidValue")) }
@@ -132,14 +143,14 @@ struct PlacementPages: RouteCollection {
     }
 
     @Sendable func override(_ req: Request) async throws -> Response {
-        try await backToCase(req) {
+        try await backToCase(req, done: .actOverridden) {
             try await req.placements.override(reason: req.formValue("reason", limit: 2_001) ?? "", caseID: req.parameters.get("caseID", as: UUID.self),
                                               staff: try req.requireStaff(), actor: req.auditActor)
         }
     }
 
     @Sendable func answer(_ req: Request) async throws -> Response {
-        try await backToCase(req) {
+        try await backToCase(req, done: .answerSent) {
             try await req.placements.answer(req.formValue("text", limit: 2_001) ?? "", requestID: req.parameters.get("requestID", as: UUID.self),
                                             staff: try req.requireStaff(), actor: req.auditActor)
         }

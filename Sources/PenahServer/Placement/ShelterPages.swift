@@ -72,7 +72,7 @@ struct ShelterPages: RouteCollection {
             _ = try await registry.update(.init(operatorCode: op, accreditedFrom: req.formValue("accreditedFrom", limit: 20)?.nilIfEmpty,
                                                 accreditedTo: req.formValue("accreditedTo", limit: 20)?.nilIfEmpty, intake: intake, location: location),
                                           shelterID: id, staff: staff, actor: req.auditActor)
-            return req.redirect(to: SitePath.shelters(), redirectType: .normal)
+            return req.redirect(to: SitePath.shelters(), done: .shelterSaved)
         } catch let validation as ValidationProblems {
             return try await renderEdit(req, problems: validation.problems).encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -129,7 +129,7 @@ struct ShelterPages: RouteCollection {
             return try await renderHome(req, admitted: nil, problems: [.init(field: "reason", code: "invalidValue")]).encodeResponse(status: .unprocessableEntity, for: req)
         }
         _ = try await req.shelterDoor.discharge(reason: reason, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: SitePath.shelter(unit.code), redirectType: .normal)
+        return req.redirect(to: SitePath.shelter(unit.code), done: .discharged)
     }
 
     @Sendable func services(_ req: Request) async throws -> Response {
@@ -138,7 +138,7 @@ struct ShelterPages: RouteCollection {
         let services = CaseForms.codes(Service.self, req, "services", problems: &problems)
         guard problems.isEmpty else { return try await renderHome(req, admitted: nil, problems: problems).encodeResponse(status: .unprocessableEntity, for: req) }
         _ = try await req.shelterDoor.recordServices(services, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
-        return req.redirect(to: SitePath.shelter(unit.code), redirectType: .normal)
+        return req.redirect(to: SitePath.shelter(unit.code), done: .servicesRecorded)
     }
 }
 

@@ -79,7 +79,7 @@ struct SignInPages: RouteCollection {
                                           recordType: "staffUser", recordID: staff.userID.uuidString)
             }
         }
-        let response = req.redirect(to: SitePath.login(), redirectType: .normal)
+        let response = req.redirect(to: SitePath.login(), done: .signedOut)
         response.cookies[Authenticator.sessionCookie] = .cleared
         return response
     }

@@ -41,6 +41,10 @@ struct PageFrame: Encodable {
     var sessionIdleSeconds: Int?
     /// The staff menu of a signed-in page: the pages the role may open (the public links are for public pages).
     var staffLinks: [Link] = []
+    /// The banner saying what the form before this page did (see `DoneBanner`), and the one value
+    /// it may name (the shelter a request was approved into), filled in by the page.
+    var doneKey: String?
+    var doneWhat: String?
     /// A device page (the kiosk): no staff header, no navigation, nothing to click away to.
     var isDevice = false
 
@@ -55,5 +59,6 @@ struct PageFrame: Encodable {
         }
         unsupportedLanguage = request.unsupportedLanguageCode
         self.signedIn = signedIn
+        doneKey = DoneBanner.named(in: request)?.messageKey
     }
 }

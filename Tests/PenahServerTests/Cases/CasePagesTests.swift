@@ -24,7 +24,10 @@ struct CasePagesTests {
     static func register(_ app: Application, _ browser: TestBrowser, lastName: String = "İsmayılova") async throws -> String {
         let response = try await app.send(.POST, "/cases/new", headers: browser.headers, body: intake(browser.csrf, lastName: lastName))
         #expect(response.status == .seeOther, "\(response.body.string.prefix(400))")
-        return try #require(response.headers.first(name: .location))
+        // The case page, saying on arrival that the application is registered.
+        let location = try #require(response.headers.first(name: .location))
+        #expect(location.hasSuffix("?done=registered"))
+        return String(location.prefix { $0 != "?" })
     }
 
     @Test("registering through the form: the case page shows the identity escaped, lists show initials only, each view audited")
@@ -33,8 +36,9 @@ struct CasePagesTests {
             let reception = try await app.browser(.reception)
             let path = try await Self.register(app, reception)
             #expect(path.hasPrefix("/cases/"))
-            let page = try await app.send(.GET, path + "?lang=en", headers: reception.headers)
+            let page = try await app.send(.GET, path + "?done=registered&lang=en", headers: reception.headers)
             #expect(page.status == .ok)
+            #expect(page.body.string.contains("<div class=\"success-banner\" role=\"status\" tabindex=\"-1\"><p>The application is registered.</p></div>"))
             #expect(page.body.string.contains("İsmayılova") && page.body.string.contains("5ZK8M2P"))
             #expect(!page.body.string.contains("<script>alert"), "hostile text is escaped")
             #expect(page.body.string.contains("&lt;script&gt;"))

@@ -28,6 +28,7 @@ struct CatalogueKeysTests {
         keys += Language.allCases.map { "lang.name.\($0.rawValue)" }
         keys += CaseClock.Kind.allCases.map { "clock.\($0.rawValue)" }
         keys += CaseStatus.allCases.map { "work.next.\($0.rawValue)" }
+        keys += DoneBanner.allCases.map(\.messageKey)
         return keys
     }
 
