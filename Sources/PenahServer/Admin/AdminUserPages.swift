@@ -7,13 +7,13 @@ struct AdminUserPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.adminUsers, use: users).access(.action(.manageUsers))
         routes.post(.adminUsers, use: invite).access(.action(.manageUsers))
-        routes.post(.adminUserDisable, use: { try await change($0, done: .accountDisabled) { a, id, actor in try await a.setActive(id, false, actor: actor); return nil } })
+        routes.post(.adminUserDisable, use: { try await change($0, done: .accountDisabled, asking: "disable") { a, id, actor in try await a.setActive(id, false, actor: actor); return nil } })
             .access(.action(.manageUsers))
         routes.post(.adminUserEnable, use: { try await change($0, done: .accountEnabled) { a, id, actor in try await a.setActive(id, true, actor: actor); return nil } })
             .access(.action(.manageUsers))
-        routes.post(.adminUserResetSecondFactor, use: { try await change($0, done: .accountSaved) { a, id, actor in try await a.resetSecondFactor(id, actor: actor) } })
+        routes.post(.adminUserResetSecondFactor, use: { try await change($0, done: .accountSaved, asking: "resetSecondFactor") { a, id, actor in try await a.resetSecondFactor(id, actor: actor) } })
             .access(.action(.manageUsers))
-        routes.post(.adminUserEndSessions, use: { try await change($0, done: .sessionsEnded) { a, id, actor in try await a.endSessions(id, actor: actor); return nil } })
+        routes.post(.adminUserEndSessions, use: { try await change($0, done: .sessionsEnded, asking: "endSessions") { a, id, actor in try await a.endSessions(id, actor: actor); return nil } })
             .access(.action(.manageSessions))
         routes.get(.adminUser, use: editForm).access(.action(.manageUsers))
         routes.post(.adminUser, use: saveEdit).access(.action(.manageUsers))
@@ -56,9 +56,16 @@ struct AdminUserPages: RouteCollection {
         }
     }
 
-    /// Runs an account change; a returned code (second-factor reset) is shown once.
-    private func change(_ req: Request, done: DoneBanner, _ action: (StaffAdministration, UUID, AuditActor) async throws -> String?) async throws -> Response {
+    /// Runs an account change; a returned code (second-factor reset) is shown once. A change named
+    /// in `asking` (`confirm.<asking>.…`) is destructive and asked about first (see `Confirmation`).
+    private func change(_ req: Request, done: DoneBanner, asking: String? = nil,
+                        _ action: (StaffAdministration, UUID, AuditActor) async throws -> String?) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound) }
+        if let asking, !Confirmation.given(req) {
+            guard let user = try await StaffUser.find(id, on: req.db) else { throw Abort(.notFound) }
+            return try await Confirmation.ask(req, .init(headingKey: "confirm.\(asking).heading", messageKey: "confirm.\(asking).message",
+                                                         what: user.username, buttonKey: "admin.users.\(asking)", back: SitePath.adminUsers()))
+        }
         let code = try await action(StaffAdministration(db: req.db), id, req.auditActor)
         if let code {
             let username = try await StaffUser.find(id, on: req.db)?.username

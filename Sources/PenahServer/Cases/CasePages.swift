@@ -61,7 +61,15 @@ struct CasePages: RouteCollection {
     }
 
     @Sendable func refuse(_ req: Request) async throws -> Response {
-        try await perform(req, done: .refused) {
+        let caseID = req.parameters.get("caseID", as: UUID.self)
+        // Irreversible: a refusal that would be accepted is asked about first.
+        if !Confirmation.given(req), let input = try? CaseForms.refusal(req),
+           (try? await CaseRefusal(db: req.db, vault: req.vault).check(input, caseID: caseID, staff: try req.requireStaff())) != nil {
+            return try await Confirmation.ask(req, .init(headingKey: "confirm.refuse.heading", messageKey: "confirm.refuse.message",
+                                                         buttonKey: "case.refusal.submit", back: SitePath.case(caseID?.uuidString ?? ""),
+                                                         fields: ["explanation", "answeredVia", "language"]))
+        }
+        return try await perform(req, done: .refused) {
             let input = try CaseForms.refusal(req)
             try await CaseRefusal(db: req.db, vault: req.vault).refuse(input, caseID: req.parameters.get("caseID", as: UUID.self),
                                                                        staff: try req.requireStaff(), actor: req.auditActor)

@@ -128,7 +128,15 @@ struct ShelterPages: RouteCollection {
         guard let reason = DischargeReason(rawValue: req.formValue("reason", limit: 40) ?? "") else {
             return try await renderHome(req, admitted: nil, problems: [.init(field: "reason", code: "invalidValue")]).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        _ = try await req.shelterDoor.discharge(reason: reason, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+        let stayID = req.parameters.get("stayID", as: UUID.self)
+        if !Confirmation.given(req) {
+            let stay = try await req.shelterDoor.stay(stayID, for: try req.requireStaff(), .manageStay)
+            guard stay.dischargedAt == nil else { throw Abort(.conflict) }
+            return try await Confirmation.ask(req, .init(headingKey: "confirm.discharge.heading", messageKey: "confirm.discharge.message",
+                                                         what: stay.pseudonym, buttonKey: "stay.discharge", back: SitePath.shelter(unit.code),
+                                                         fields: ["reason"]))
+        }
+        _ = try await req.shelterDoor.discharge(reason: reason, stayID: stayID, staff: try req.requireStaff(), actor: req.auditActor)
         return req.redirect(to: SitePath.shelter(unit.code), done: .discharged)
     }
 

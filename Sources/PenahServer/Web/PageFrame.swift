@@ -33,7 +33,7 @@ struct PageFrame: Encodable {
     let lang: String
     let titleKey: String
     let isPublic: Bool
-    let languages: [LanguageLink]
+    var languages: [LanguageLink]
     let unsupportedLanguage: String?
     var signedIn: SignedIn?
     var csrfToken: String?

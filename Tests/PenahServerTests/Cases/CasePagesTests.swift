@@ -140,15 +140,20 @@ struct CasePagesTests {
                                            body: formBody([("csrf", lawyer.csrf), ("explanation", " "), ("answeredVia", "inPerson"), ("language", "ru")]))
             #expect(empty.status == .unprocessableEntity)
             let refused = try await app.send(.POST, path + "/refusal", headers: lawyer.headers,
-                                             body: formBody([("csrf", lawyer.csrf), ("explanation", "Sənəd \(Self.hostile)"), ("answeredVia", "callCentre"), ("language", "ru")]))
+                                             body: formBody([("csrf", lawyer.csrf), ("explanation", "Sənəd \(Self.hostile)"), ("answeredVia", "callCentre"), ("language", "ru"),
+                                                             ("confirmed", "yes")]))
             #expect(refused.status == .seeOther)
             let printed = try await app.send(.GET, path + "/print/refusal", headers: lawyer.headers)
             #expect(printed.status == .ok)
             #expect(printed.body.string.contains(Catalogue.shared.text("case.refusal.appeal", .ru)))
             #expect(!printed.body.string.contains("<script>alert"))
             let again = try await app.send(.POST, path + "/refusal", headers: lawyer.headers,
-                                           body: formBody([("csrf", lawyer.csrf), ("explanation", "x"), ("answeredVia", "inPerson"), ("language", "az")]))
+                                           body: formBody([("csrf", lawyer.csrf), ("explanation", "x"), ("answeredVia", "inPerson"), ("language", "az"), ("confirmed", "yes")]))
             #expect(again.status == .conflict)
+            // Unconfirmed, a refusal of a case already refused is not asked about: it is refused as it stands.
+            let unasked = try await app.send(.POST, path + "/refusal", headers: lawyer.headers,
+                                             body: formBody([("csrf", lawyer.csrf), ("explanation", "x"), ("answeredVia", "inPerson"), ("language", "az")]))
+            #expect(unasked.status == .conflict)
         }
     }
 

@@ -60,7 +60,7 @@ struct DoneBannerTests {
             let admin = try await app.browser(.admin)
             let target = try await app.makeStaff(.psychologist)
             let disabled = try await app.send(.POST, "/admin/users/\(target.user.id!)/disable", headers: admin.headers,
-                                              body: formBody([("csrf", admin.csrf)]))
+                                              body: formBody([("csrf", admin.csrf), ("confirmed", "yes")]))
             #expect(disabled.headers.first(name: .location) == "/admin/users?done=accountDisabled")
             let users = try await app.send(.GET, "/admin/users?done=accountDisabled&lang=ru", headers: admin.headers).body.string
             #expect(users.contains(banner(Catalogue.shared.text("done.accountDisabled", .ru))))
@@ -73,7 +73,7 @@ struct DoneBannerTests {
             #expect(admitted.status == .created)
             let stay = try #require(try await ShelterStay.query(on: app.db).first())
             let discharged = try await app.send(.POST, "/shelter/SHELTER-SXA-1/stays/\(stay.id!)/discharge", headers: shelter.headers,
-                                                body: formBody([("csrf", shelter.csrf), ("reason", DischargeReason.allCases[0].rawValue)]))
+                                                body: formBody([("csrf", shelter.csrf), ("reason", DischargeReason.allCases[0].rawValue), ("confirmed", "yes")]))
             #expect(discharged.headers.first(name: .location) == "/shelter/SHELTER-SXA-1?done=discharged")
         }
     }

@@ -61,7 +61,7 @@ struct PlacementPagesTests {
             #expect(try await app.send(.POST, "/shelter/SHELTER-SXA-1/stays/\(stay.id!)/services", headers: door.headers,
                                        body: formBody([("csrf", door.csrf), ("services[]", "legalAid")])).status == .seeOther)
             #expect(try await app.send(.POST, "/shelter/SHELTER-SXA-1/stays/\(stay.id!)/discharge", headers: door.headers,
-                                       body: formBody([("csrf", door.csrf), ("reason", "movedToRelatives")])).status == .seeOther)
+                                       body: formBody([("csrf", door.csrf), ("reason", "movedToRelatives"), ("confirmed", "yes")])).status == .seeOther)
             #expect(try await ShelterStay.find(stay.id, on: app.db)?.dischargeReason == "movedToRelatives")
             // Another shelter's staff cannot open this shelter's pages.
             let other = try await app.browser(.shelterStaff, unit: "SHELTER-NGO-1")
