@@ -60,7 +60,7 @@ extension CaseDetail {
         let documents = try await CaseDocument.query(on: db).filter(\.$caseID == id).sort(\.$uploadedAt).all()
         let sections = try await CaseAssessment.query(on: db).filter(\.$caseID == id).sort(\.$section).all()
         let decisionRow = try await CaseDecision.query(on: db).filter(\.$caseID == id).first()
-        let index = try await CaseIdentity.indexEntries(of: identity, vault: vault)
+        let index = try await CaseIdentity.indexEntries(of: identity, vault: vault, only: [.fin, .phone])
         let duplicates = try await CaseIdentity.duplicates(of: index, excluding: id, scope: scope, on: db)
         let seesInterview = CaseRules.seesInterview(staff.role)
         let placementRequest = try await PlacementOnCase.latest(caseID: id, on: db)

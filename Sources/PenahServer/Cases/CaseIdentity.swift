@@ -7,21 +7,26 @@ import PenahDomain
 enum CaseIdentity {
     static let field = "case.identity"
 
-    enum IndexField: String { case fin, phone, document, name }
+    /// `name` holds whole name words exactly; `namePrefix` the prefixes of their loose forms, for the
+    /// search that forgives the keyboard (see `NameSearch`).
+    enum IndexField: String, CaseIterable { case fin, phone, document, name, namePrefix }
 
     static func normalised(of identity: VictimIdentity) -> [(IndexField, String)] {
         var values: [(IndexField, String)] = []
         if let fin = identity.fin { values.append((.fin, fin)) }
         if let phone = identity.phone { values.append((.phone, phone)) }
         values.append((.document, identity.documentNumber))
-        let words = [identity.firstName, identity.lastName, identity.patronymic].compactMap { $0 }.flatMap(AzText.wordKeys)
-        for word in Set(words) { values.append((.name, word)) }
+        let words = Set([identity.firstName, identity.lastName, identity.patronymic].compactMap { $0 }.flatMap(AzText.wordKeys))
+        for word in words { values.append((.name, word)) }
+        for key in Set(words.flatMap(NameSearch.indexKeys)) { values.append((.namePrefix, key)) }
         return values
     }
 
-    static func indexEntries(of identity: VictimIdentity, vault: IdentityVault) async throws -> [(String, String)] {
+    /// The identity's index entries (field, keyed hash), of the fields asked for.
+    static func indexEntries(of identity: VictimIdentity, vault: IdentityVault,
+                             only fields: Set<IndexField> = Set(IndexField.allCases)) async throws -> [(String, String)] {
         var entries: [(String, String)] = []
-        for (field, value) in normalised(of: identity) {
+        for (field, value) in normalised(of: identity) where fields.contains(field) {
             entries.append((field.rawValue, try await vault.blindIndex(value, field: "case.\(field.rawValue)")))
         }
         return entries

@@ -5,7 +5,9 @@ import Vapor
 
 /// Worklists and search (`GET /api/v1/cases?status=&q=`): newest first, case number and initials
 /// only — the full identity is on the case page. `q` matches exactly a case number, a pseudonym, a
-/// FIN, a phone or whole name words (every word must match), through the blind indexes.
+/// FIN, a phone or whole name words (every word must match), through the blind indexes, as the
+/// contract says. The staff page's search also forgives the keyboard (`forgiving`): a word matches
+/// the start of a name word's loose form too (see `NameSearch`).
 struct CaseList {
     let db: any Database
     let vault: IdentityVault
@@ -15,6 +17,8 @@ struct CaseList {
         var status: CaseStatus?
         var text: String?
         var mine = false
+        /// Name words match loosely and by their start as well (the page's search; the API keeps to the contract).
+        var forgiving = false
         var overdue = false
         var limit = 50
         var cursor: String?
@@ -42,7 +46,7 @@ struct CaseList {
         if let status = query.status { builder = builder.filter(\.$status == status) }
         if query.overdue { builder = clockMayRun(builder) }
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-            let ids = try await matches(text)
+            let ids = try await matches(text, forgiving: query.forgiving, scope: scope)
             // A search looks into identity: who searched is audited (never what was typed), and so
             // is every case it matched, in that case's own access log.
             try await AuditLog.record(on: db, actor: actor, action: "case.search", recordType: "case", recordIDs: [nil] + ids.prefix(50).map(\.uuidString))
@@ -92,7 +96,7 @@ struct CaseList {
     }
 
     /// Case ids matching the text under any of the contract's readings.
-    private func matches(_ text: String) async throws -> Set<UUID> {
+    private func matches(_ text: String, forgiving: Bool, scope: CaseScope) async throws -> Set<UUID> {
         guard text.count <= 200 else { throw ValidationProblems([.init(field: "q", code: "tooLong")]) }
         var found: Set<UUID> = []
         if CaseNumber.looksLikeOne(text) {
@@ -106,8 +110,10 @@ struct CaseList {
         let words = Set(AzText.wordKeys(text))
         if !words.isEmpty, words.count <= 6 {
             var common: Set<UUID>?
+            // A word matches a name word exactly, or (forgiving) as the start of one of its loose forms.
             for word in words {
-                let ids = try await indexed(.name, word)
+                var ids = try await indexed(.name, word)
+                if forgiving, let key = NameSearch.queryKey(word) { ids.formUnion(try await indexed(.namePrefix, key, within: scope)) }
                 common = common.map { $0.intersection(ids) } ?? ids
                 if common?.isEmpty == true { break }
             }
@@ -116,9 +122,13 @@ struct CaseList {
         return found
     }
 
-    private func indexed(_ field: CaseIdentity.IndexField, _ value: String) async throws -> Set<UUID> {
+    /// The cases indexed under this value. A prefix is common across the country, so its look-up
+    /// keeps to the caller's units, or the cap would drop the ones they may see.
+    private func indexed(_ field: CaseIdentity.IndexField, _ value: String, within scope: CaseScope? = nil) async throws -> Set<UUID> {
         let hash = try await CaseIdentity.hash(value, field, vault: vault)
-        return Set(try await CaseIndexEntry.query(on: db).filter(\.$field == field.rawValue).filter(\.$hash == hash).limit(1_000).all().map(\.caseID))
+        var query = CaseIndexEntry.query(on: db).filter(\.$field == field.rawValue).filter(\.$hash == hash)
+        if case .units(let units)? = scope?.reach { query = query.filter(\.$unitID ~~ Array(units)) }
+        return Set(try await query.limit(1_000).all().map(\.caseID))
     }
 
     /// The cases in which a clock could still be running: a running clock has no stop, and every

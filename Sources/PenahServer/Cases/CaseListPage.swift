@@ -31,6 +31,7 @@ struct CaseListPage {
         query.status = CaseStatus(rawValue: status)
         let q = String((req.query[String.self, at: "q"] ?? "").prefix(200))
         query.text = q.isEmpty ? nil : q
+        query.forgiving = true
         query.cursor = req.query[String.self, at: "cursor"].flatMap { CaseList.decodeCursor($0) != nil ? $0 : nil }
         let page = try await req.caseList.list(query, staff: staff, actor: req.auditActor)
         let rows = page.items.map { item in

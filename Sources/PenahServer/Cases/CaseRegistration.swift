@@ -82,9 +82,7 @@ struct CaseRegistration {
                 guard try await CaseRecord.query(on: db).filter(\.$ticketID == ticketID).count() == 0 else { throw Abort(.conflict) }
             }
             try await record.create(on: db)
-            for (field, hash) in index {
-                try await CaseIndexEntry(caseID: record.id!, unitID: unitID, field: field, hash: hash).create(on: db)
-            }
+            try await index.map { CaseIndexEntry(caseID: record.id!, unitID: unitID, field: $0.0, hash: $0.1) }.create(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "case.register", recordType: "case", recordID: record.id?.uuidString)
             for id in matched {
                 try await AuditLog.append(on: db, actor: actor, action: "case.duplicateMatch", recordType: "case", recordID: id.uuidString)

@@ -13,6 +13,7 @@ enum PenahCommands {
         app.asyncCommands.use(AuditCommand(), as: "audit")
         app.asyncCommands.use(PolicyCommand(), as: "policy")
         app.asyncCommands.use(KeysCommand(), as: "keys")
+        app.asyncCommands.use(SearchIndexCommand(), as: "search-index")
         app.asyncCommands.use(SandboxCommand(), as: "sandbox")
         app.lifecycle.use(WelcomeOnServe())
         app.lifecycle.use(AuditCheckpointJob.make())

@@ -10,6 +10,8 @@ struct PenahMigrateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let pending = try await Startup.pendingMigrations(context.application)
         try await context.application.autoMigrate()
+        try await KeyPreparation.run(context.application)
+        try await CaseSearchIndex.bringUpToDate(context.application)
         context.console.print(pending.isEmpty ? "Database is up to date." : "Applied: \(pending.joined(separator: ", "))")
     }
 }
@@ -28,10 +30,13 @@ public enum Startup {
                 throw SettingsError(variable: "DATABASE_URL",
                                     problem: "has pending migrations (\(pending.joined(separator: ", "))); run `penah migrate` first")
             }
+            try await KeyPreparation.run(app)
         } else {
             try await app.autoMigrate()
+            try await KeyPreparation.run(app)
+            // Where the server migrates itself, it brings the search index up to date too.
+            try await CaseSearchIndex.bringUpToDate(app)
         }
-        try await KeyPreparation.run(app)
     }
 
     /// The command this process runs (`serve` when none is named).
