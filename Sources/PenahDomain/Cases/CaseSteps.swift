@@ -12,10 +12,18 @@ public struct CaseFacts: Sendable, Equatable {
     public var actOverridden: Bool
     public var placementOpen: Bool
     public var legalSectionWritten: Bool
+    public var psychologicalSectionWritten: Bool
+    /// A notice reached the police (sent or acknowledged), or they already knew.
+    public var policeInformed: Bool
+    /// A notice is written but not delivered yet (queued, or its delivery failed).
+    public var policeNoticeUndelivered: Bool
+    /// The latest placement request's status, if one was made.
+    public var placementStatus: PlacementStatus?
 
     public init(status: CaseStatus, eligible: Bool, decisionInEffect: Bool = false, needsRehabilitation: Bool = false,
                 consentReferral: Bool = false, documentKinds: [DocumentKind] = [], actOverridden: Bool = false,
-                placementOpen: Bool = false, legalSectionWritten: Bool = false) {
+                placementOpen: Bool = false, legalSectionWritten: Bool = false, psychologicalSectionWritten: Bool = false,
+                policeInformed: Bool = false, policeNoticeUndelivered: Bool = false, placementStatus: PlacementStatus? = nil) {
         self.status = status
         self.eligible = eligible
         self.decisionInEffect = decisionInEffect
@@ -25,6 +33,10 @@ public struct CaseFacts: Sendable, Equatable {
         self.actOverridden = actOverridden
         self.placementOpen = placementOpen
         self.legalSectionWritten = legalSectionWritten
+        self.psychologicalSectionWritten = psychologicalSectionWritten
+        self.policeInformed = policeInformed
+        self.policeNoticeUndelivered = policeNoticeUndelivered
+        self.placementStatus = placementStatus
     }
 }
 

@@ -49,6 +49,23 @@ struct CasePage {
         let problems: [ErrorPageContext.FieldLine]
         let police: PoliceSection?
         let placement: PlacementSection?
+        let progress: [ProgressLine]
+        /// The page's sections this reader has, for the in-page navigation.
+        let contents: [SectionLink]
+        let showsRefusal: Bool
+    }
+
+    struct SectionLink: Encodable { let href: String; let labelKey: String }
+
+    /// One step of the progress view (see `CaseProgress`), linked to its section on the page.
+    struct ProgressLine: Encodable {
+        let stepKey: String; let state: String; let stateKey: String; let who: String?; let whyKey: String?; let href: String
+
+        init(_ line: CaseProgress.Line, href: String, _ language: Language) {
+            stepKey = "progress.step.\(line.step.rawValue)"; state = line.state.rawValue; stateKey = "progress.state.\(line.state.rawValue)"
+            who = line.actors.isEmpty ? nil : line.actors.map { Catalogue.shared.text($0.messageKey, language) }.joined(separator: ", ")
+            whyKey = line.reason.map { "progress.why.\($0)" }; self.href = href
+        }
     }
 
     /// Step 5 on the case: the request to SXA, its state and code, the thread, the override.
@@ -124,6 +141,21 @@ struct CasePage {
         let existingMine = detail.assessments?.first { $0.section == mySection }
         let bothSections = Set(detail.assessments?.map(\.section) ?? []) == Set(AssessmentSection.allCases)
 
+        let police = try await policeSection(detail, facts: facts, staff: staff, db: req.db)
+        let placement = placementSection(detail, facts: facts, staff: staff, language: req.language)
+        let canRefuse = AccessPolicy.allows(staff.role, .refuseCase) && CaseRules.canRefuse(status: status)
+        let showsRefusal = canRefuse || detail.refusal != nil
+        // A step links to its section, or to the nearest one this reader has.
+        let anchors: [CaseProgress.Step: String] = [
+            .registration: "#identity-h", .interview: detail.assessments != nil ? "#interview-h" : "#decision-h", .decision: "#decision-h",
+            .police: police != nil ? "#police-h" : "#decision-h", .placement: placement != nil ? "#placement-h" : "#decision-h",
+        ]
+        let contents = [("#progress-h", "progress.heading"), ("#clocks-h", "case.page.clocks"), ("#identity-h", "case.page.identity"),
+                        ("#docs-h", "case.doc.heading")]
+            + (detail.assessments != nil ? [("#interview-h", "case.interview.heading")] : []) + [("#decision-h", "case.decision.heading")]
+            + (police != nil ? [("#police-h", "notice.heading")] : []) + (placement != nil ? [("#placement-h", "placement.heading")] : [])
+            + (showsRefusal ? [("#refusal-h", "case.refusal.heading")] : [])
+
         return try await req.view.render("case", Context(
             page: req.staffFrame(titleKey: "case.list.heading"), id: detail.id, number: detail.number, pseudonym: detail.pseudonym,
             statusKey: detail.status.messageKey, eligible: detail.eligible, identity: identity, applicant: applicant, consent: consent,
@@ -140,12 +172,13 @@ struct CasePage {
             canSign: signable(detail.decision, mySection, status),
             refusal: detail.refusal.map { [Row(labelKey: "case.refusal.heading", textKey: "case.refusal.ground"), Row(labelKey: "case.refusal.explanation", text: $0.explanation),
                                           Row(labelKey: "case.refusal.answeredVia", textKey: "code.answerChannel.\($0.answeredVia)")] },
-            canRefuse: AccessPolicy.allows(staff.role, .refuseCase) && CaseRules.canRefuse(status: status),
+            canRefuse: canRefuse,
             answerChannels: Choice.of(AnswerChannel.self, selected: [staff.role == .callCentre ? "callCentre" : "inPerson"]),
             languages: Language.allCases.map { Choice(value: $0.rawValue, labelKey: "lang.name.\($0.rawValue)", selected: $0.rawValue == (v.preferredLanguage ?? "az")) },
             problems: FormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form."]),
-            police: try await policeSection(detail, facts: facts, staff: staff, db: req.db),
-            placement: placementSection(detail, facts: facts, staff: staff, language: req.language)))
+            police: police, placement: placement,
+            progress: CaseProgress.of(facts).map { ProgressLine($0, href: anchors[$0.step] ?? "#decision-h", req.language) },
+            contents: contents.map { SectionLink(href: $0.0, labelKey: $0.1) }, showsRefusal: showsRefusal))
     }
 
     static func placementSection(_ detail: CaseDetail, facts: CaseFacts, staff: StaffContext, language: Language) -> PlacementSection? {
