@@ -61,6 +61,7 @@ public func configure(_ app: Application, settings: Settings, databaseSearchPath
     try app.register(collection: CasePages())
     try app.register(collection: NoticeAPI())
     try app.register(collection: NoticePages())
+    try app.register(collection: NotificationPages())
     try app.register(collection: PlacementAPI())
     try app.register(collection: PlacementPages())
     try app.register(collection: ShelterPages())

@@ -25,5 +25,6 @@ enum PenahMigrations {
         CreateCaseDocumentContents(),
         CreateParkedForms(),
         CasesRegisteredMs(),
+        CreateStaffNotifications(),
     ]
 }

@@ -8,12 +8,16 @@ extension WriteCombiner {
     /// audit events are chained just before its COMMIT exactly as in a group.
     static func alone<T: Sendable>(on database: any Database,
                                    _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await transaction(on: database) { connection in
+        let ran = NIOLockedValueBox<Batch?>(nil)
+        let value = try await transaction(on: database) { connection in
             let batch = Batch(connection: connection)
+            ran.withLockedValue { $0 = batch }
             let value = try await $currentBatch.withValue(batch) { try await body(connection) }
             try await batch.flush()
             return value
         }
+        ran.withLockedValue { $0 }?.committed()
+        return value
     }
 
     /// On SQLite `BEGIN IMMEDIATE`, taking the write lock at once: Fluent's deferred `BEGIN` reads

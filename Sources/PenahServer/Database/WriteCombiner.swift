@@ -30,24 +30,33 @@ final class WriteCombiner: Sendable {
     /// sent), which costs one statement per batch instead of one per unit.
     final class Batch: Sendable {
         struct Notification: Sendable { let channel: String; let payload: String }
-        struct Mark { fileprivate let audit: Int, notifications: Int }
+        struct Mark { fileprivate let audit: Int, notifications: Int, committed: Int }
 
         let connection: any Database
-        private let deferred = NIOLockedValueBox<(audit: [AuditLog.Draft], notifications: [Notification])>(([], []))
+        private let deferred = NIOLockedValueBox<(audit: [AuditLog.Draft], notifications: [Notification], committed: [@Sendable () -> Void])>(([], [], []))
 
         init(connection: any Database) { self.connection = connection }
 
         func `defer`(_ draft: AuditLog.Draft) { deferred.withLockedValue { $0.audit.append(draft) } }
         func `defer`(_ notification: Notification) { deferred.withLockedValue { $0.notifications.append(notification) } }
-        var mark: Mark { deferred.withLockedValue { Mark(audit: $0.audit.count, notifications: $0.notifications.count) } }
+        /// Runs `action` in this process once the batch has committed (never if it is rolled back):
+        /// for what other requests must see only when it is true, a live notification for one.
+        func afterCommit(_ action: @escaping @Sendable () -> Void) { deferred.withLockedValue { $0.committed.append(action) } }
+        var mark: Mark {
+            deferred.withLockedValue { Mark(audit: $0.audit.count, notifications: $0.notifications.count, committed: $0.committed.count) }
+        }
 
         /// A unit rolled back to its savepoint takes its events and notifications with it.
         func drop(after mark: Mark) {
             deferred.withLockedValue {
                 $0.audit.removeSubrange(mark.audit...)
                 $0.notifications.removeSubrange(mark.notifications...)
+                $0.committed.removeSubrange(mark.committed...)
             }
         }
+
+        /// Called once the COMMIT succeeded.
+        func committed() { for action in deferred.withLockedValue({ $0.committed }) { action() } }
 
         func flush() async throws {
             let (audit, notifications) = deferred.withLockedValue { ($0.audit, $0.notifications) }
@@ -153,10 +162,12 @@ final class WriteCombiner: Sendable {
     /// rollback goes back to the newest, the unit's own; COMMIT ends them all.
     private func run(leading: [Job], rest: [Job], on database: any Database) async {
         let answers = NIOLockedValueBox<[@Sendable ((any Error)?) -> Void]>([])
+        let ran = NIOLockedValueBox<Batch?>(nil)
         do {
             try await Self.transaction(on: database) { connection in
                 let sql = connection as! any SQLDatabase
                 let current = Batch(connection: connection)
+                ran.withLockedValue { $0 = current }
                 for job in leading {
                     let outcome = await Self.$currentBatch.withValue(current) { await job.run(connection) }
                     guard outcome.succeeded else { throw LeadingUnitFailed() }
@@ -176,6 +187,7 @@ final class WriteCombiner: Sendable {
                 }
                 try await current.flush()
             }
+            ran.withLockedValue { $0 }?.committed()
             for answer in answers.withLockedValue({ $0 }) { answer(nil) }
         } catch let failure as CommitFailed {
             let ran = answers.withLockedValue { $0 }

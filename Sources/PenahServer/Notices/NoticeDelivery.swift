@@ -153,6 +153,7 @@ struct NoticeDelivery: Sendable {
                         notice.status = .failed
                         notice.failedAt = now
                         try await notice.save(on: db)
+                        try await WorkNotifications.aboutNotice(.noticeFailed, notice, on: db)
                     }
                     // The alert: supervisors see failed notices at /notices; operations see this event.
                     event = ("notice.failed.\(current.route.rawValue)", notice.caseID)

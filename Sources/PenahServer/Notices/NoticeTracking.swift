@@ -50,6 +50,7 @@ struct NoticeTracking {
             try await OutboxMessage.query(on: db).filter(\.$noticeID == noticeID).filter(\.$route == .policeGateway)
                 .set(\.$state, to: .done).set(\.$leaseToken, to: nil).update()
             try await AuditLog.append(on: db, actor: actor, action: "notice.acknowledge", recordType: "case", recordID: notice.caseID.uuidString)
+            try await WorkNotifications.aboutNotice(.noticeAcknowledged, notice, on: db)
             return notice
         }
     }

@@ -61,6 +61,7 @@ extension Request {
             frame.signedIn = .init(displayName: staff.displayName, roleKey: staff.role.messageKey, unitName: staff.unitName)
             frame.csrfToken = staff.session.csrfToken
             frame.sessionIdleSeconds = Int(SessionStore.idleTimeout)
+            frame.unreadNotifications = unreadNotifications ?? 0
             let path = url.path
             frame.staffLinks = ([(SitePath.staff(), "layout.myWork")]
                 + StaffPages.links(unitCode: staff.unitCode).filter { AccessPolicy.allows(staff.role, $0.action) }.map { ($0.href, $0.labelKey) })

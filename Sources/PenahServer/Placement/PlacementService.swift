@@ -78,6 +78,7 @@ struct PlacementService {
             guard CaseSteps.mayRequestPlacement(try await CaseFacts.load(record, on: db)) else { throw Abort(.conflict) }
             try await request.create(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "placement.submit", recordType: "case", recordID: id.uuidString)
+            if request.urgency == .urgent { try await WorkNotifications.urgentRequest(request, on: db) }
         }
         return request
     }

@@ -89,6 +89,11 @@ struct SXADecisions {
             }
             try await request.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: action, recordType: "placement", recordID: id.uuidString)
+            switch status {
+            case .approved: try await WorkNotifications.toCaseWorkers(.placementApproved, about: request, on: db)
+            case .refused: try await WorkNotifications.toCaseWorkers(.placementRefused, about: request, on: db)
+            default: break
+            }
             return request
         }
     }
@@ -128,6 +133,7 @@ struct PlacementThread {
             current.status = next
             try await current.save(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "placement.message.\(side)", recordType: "placement", recordID: id.uuidString)
+            if side == "sxa" { try await WorkNotifications.toCaseWorkers(.sxaQuestion, about: current, on: db) }
         }
     }
 

@@ -50,12 +50,14 @@ enum Authenticator {
             session = try await store.find(token: token, kind: .api)
         } else {
             guard let token = request.cookies[sessionCookie]?.string else { return }
-            session = try await store.find(token: token, kind: .web)
+            session = try await store.find(token: token, kind: .web, touching: request.url.path != SitePath.notificationEvents.rawValue)
         }
         guard let session, let unit = session.user.$unit.value else { return }
         request.staff = StaffContext(
             userID: try session.user.requireID(), username: session.user.username, displayName: session.user.displayName,
             role: session.user.role, unitCode: unit.code, unitName: unit.name,
             session: AuthSessionRef(id: try session.requireID(), kind: session.kind, csrfToken: session.csrfToken))
+        // The count in the header of every page (see `PageFrame.unreadNotifications`).
+        if !bearer, request.method == .GET { request.unreadNotifications = try await Notifications.unread(for: try session.user.requireID(), on: request.db) }
     }
 }

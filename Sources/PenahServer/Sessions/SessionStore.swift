@@ -42,7 +42,9 @@ struct SessionStore {
     }
 
     /// The live session for a secret, with its user, or nil when unknown, ended, expired or idle.
-    func find(token: String, kind: AuthSession.Kind, now: Date = Date()) async throws -> AuthSession? {
+    /// `touching: false` for a request the person did not make (the page's live notifications), so
+    /// an open page alone never keeps a session from its idle timeout.
+    func find(token: String, kind: AuthSession.Kind, touching: Bool = true, now: Date = Date()) async throws -> AuthSession? {
         guard !token.isEmpty, token.count <= 128 else { return nil }
         guard let session = try await AuthSession.query(on: db).filter(\.$tokenHash == Self.hash(token))
             .filter(\.$kind == kind).filter(\.$endedAt == nil)
@@ -50,7 +52,7 @@ struct SessionStore {
         // A device (the kiosk) stands unattended by design: no idle timeout, a long life, revoked by disabling it.
         let idle = kind == .web && !session.user.role.isDeviceRole && now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
         guard session.expiresAt > now, !idle, session.user.active else { return nil }
-        if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
+        if touching, now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
             session.lastSeenAt = now
             try await session.update(on: db)
         }

@@ -39,6 +39,8 @@ struct PageFrame: Encodable {
     var csrfToken: String?
     /// Set on signed-in pages: drives the warning before the idle timeout.
     var sessionIdleSeconds: Int?
+    /// Unread notifications, shown in the header of a signed-in page and kept live there.
+    var unreadNotifications: Int?
     /// The staff menu of a signed-in page: the pages the role may open (the public links are for public pages).
     var staffLinks: [Link] = []
     /// The banner saying what the form before this page did (see `DoneBanner`), and the one value

@@ -75,6 +75,10 @@ enum SitePath: String, CaseIterable, Sendable {
     case adminUserEndSessions = "/admin/users/:id/end-sessions"
     case adminUnits = "/admin/units"
     case adminUnit = "/admin/units/:code"
+    case notifications = "/notifications"
+    case notificationEvents = "/notifications/events"
+    case notificationsReadAll = "/notifications/read-all"
+    case notificationOpen = "/notifications/:notificationID/open"
     case audit = "/audit"
     case auditRecord = "/audit/records/:id"
 

@@ -29,6 +29,7 @@ struct CatalogueKeysTests {
         keys += CaseClock.Kind.allCases.map { "clock.\($0.rawValue)" }
         keys += CaseStatus.allCases.map { "work.next.\($0.rawValue)" }
         keys += DoneBanner.allCases.map(\.messageKey)
+        keys += NotificationKind.allCases.map(\.messageKey)
         keys += CaseProgress.Step.allCases.map { "progress.step.\($0.rawValue)" }
         keys += ["done", "next", "waiting", "blocked", "notNeeded", "stopped"].map { "progress.state.\($0)" }
         keys += ["refused", "interviewFirst", "ineligible", "legalSectionFirst", "admissionAtDoor", "sxaAsked", "sxaDecides",

@@ -111,3 +111,9 @@ extension Application {
         return port
     }
 }
+
+extension Route {
+    /// A live feed that never ends (a signed-in page's notifications): route walks that read each
+    /// answer whole skip it; `NotificationTests.live` opens it over HTTP instead.
+    var streamsForever: Bool { path.map(\.description) == SitePath.notificationEvents.components.map(\.description) }
+}

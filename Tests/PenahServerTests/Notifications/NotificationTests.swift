@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import PenahDomain
+@testable import PenahServer
+
+@Suite("Notifications")
+struct NotificationTests {
+    /// A decided case whose placement request this lawyer sent; returns the case, the request and the lawyer.
+    func requested(_ app: Application, urgency: String = "routine") async throws -> (UUID, UUID, APICaller) {
+        let caseID = try await app.decidedCase()
+        let lawyer = try await app.caller(.lawyer)
+        let response = try await lawyer.send(.POST, "/api/v1/cases/\(caseID)/placement-requests", ["urgency": urgency])
+        #expect(response.status == .created, "\(response.text)")
+        return (caseID, try #require(UUID(uuidString: response.object["id"] as? String ?? "")), lawyer)
+    }
+
+    @Test("SXA's question and approval reach the DOST workers by case number, stored with the change; opening one marks it read, audited")
+    func sxaToDost() async throws {
+        try await withPenah { app in
+            let (caseID, requestID, lawyer) = try await requested(app)
+            let number = try #require(try await CaseRecord.find(caseID, on: app.db)?.number)
+            let sxa = try await app.caller(.sxaOfficer)
+            #expect(try await sxa.send(.POST, "/api/v1/placement-requests/\(requestID)/questions", ["text": "Uşaqların yaşı?"]).status == .created)
+            let mine = try await StaffNotification.query(on: app.db).filter(\.$userID == lawyer.staff.user.requireID()).all()
+            #expect(mine.map(\.kind) == [.sxaQuestion] && mine.first?.label == number && mine.first?.link == "/cases/\(caseID)#placement-h")
+
+            // The header counts it; the list names it by case number, never by her name; both are audited reads.
+            let session = try await app.webSession(for: lawyer.staff)
+            let start = try await app.send(.GET, "/staff?lang=en", headers: .session(session.cookie)).body.string
+            #expect(start.contains("data-events=\"/notifications/events\">1</span>"))
+            let list = try await app.send(.GET, "/notifications?lang=en", headers: .session(session.cookie))
+            #expect(list.status == .ok && list.headers.first(name: .cacheControl)?.contains("no-store") == true)
+            #expect(list.body.string.contains("SXA asked a question about case \(number)") && !list.body.string.contains("İsmayılova"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notification.list").count() == 1)
+
+            // Someone else cannot open it; its owner can, once, and lands on the record.
+            let id = try #require(mine.first?.id)
+            let other = try await app.browser(.lawyer)
+            #expect(try await app.send(.POST, "/notifications/\(id)/open", headers: other.headers, body: formBody([("csrf", other.csrf)])).status == .notFound)
+            var headers = formHeaders
+            headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+            #expect(try await app.send(.POST, "/notifications/\(id)/open", headers: headers, body: formBody([])).status == .forbidden, "CSRF")
+            let opened = try await app.send(.POST, "/notifications/\(id)/open", headers: headers, body: formBody([("csrf", session.csrf)]))
+            #expect(opened.status == .seeOther && opened.headers.first(name: .location) == "/cases/\(caseID)#placement-h")
+            #expect(try await StaffNotification.find(id, on: app.db)?.readAt != nil)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "notification.read").filter(\.$recordID == id.uuidString).count() == 1)
+            #expect(try await Notifications.unread(for: lawyer.staff.user.requireID(), on: app.db) == 0)
+
+            // The approval too; the SXA officer, who acted, is told nothing.
+            _ = try await sxa.send(.POST, "/api/v1/placement-requests/\(requestID)/decision",
+                                   ["decision": "approved", "shelterId": try await app.shelterID().uuidString])
+            let kinds = try await StaffNotification.query(on: app.db).filter(\.$userID == lawyer.staff.user.requireID()).all().map(\.kind)
+            #expect(Set(kinds) == [.sxaQuestion, .placementApproved])
+            #expect(try await StaffNotification.query(on: app.db).filter(\.$userID == sxa.staff.user.requireID()).count() == 0)
+            // A decision refused (409) stores nothing.
+            let before = try await StaffNotification.query(on: app.db).count()
+            #expect(try await sxa.send(.POST, "/api/v1/placement-requests/\(requestID)/decision", ["decision": "refused", "explanation": "x"]).status == .conflict)
+            #expect(try await StaffNotification.query(on: app.db).count() == before)
+        }
+    }
+
+    @Test("an urgent request reaches every SXA officer by pseudonym; a routine one reaches nobody")
+    func urgent() async throws {
+        try await withPenah { app in
+            let officers = [try await app.makeStaff(.sxaOfficer), try await app.makeStaff(.sxaOfficer)]
+            _ = try await requested(app)
+            #expect(try await StaffNotification.query(on: app.db).filter(\.$kind == .urgentRequest).count() == 0)
+            let caseID = try await app.decidedCase()
+            let lawyer = try await app.caller(.lawyer)
+            let sent = try await lawyer.send(.POST, "/api/v1/cases/\(caseID)/placement-requests", ["urgency": "urgent"])
+            #expect(sent.status == .created)
+            let pseudonym = try #require(try await CaseRecord.find(caseID, on: app.db)?.pseudonym)
+            for officer in officers {
+                let told = try await StaffNotification.query(on: app.db).filter(\.$userID == officer.user.requireID()).all()
+                #expect(told.map(\.kind) == [.urgentRequest] && told.first?.label == pseudonym)
+            }
+        }
+    }
+
+    @Test("an open page hears its count live (server-sent events) when a notification commits, and the feed ends with the session")
+    func live() async throws {
+        try await withPenah { app in
+            let (_, requestID, lawyer) = try await requested(app)
+            let session = try await app.webSession(for: lawyer.staff)
+            let port = try await app.startServerOnFreePort()
+            do {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/notifications/events")
+                request.headers.add(name: "Cookie", value: "penah_session=\(session.cookie)")
+                let response = try await app.http.client.shared.execute(request, timeout: .seconds(30))
+                #expect(response.status == .ok && response.headers.first(name: "Content-Type") == "text/event-stream")
+                var body = response.body.makeAsyncIterator()
+                var text = ""
+                while !text.contains("data: 0\n") { text += String(buffer: try #require(try await body.next())) }
+                #expect(NotificationHub.shared.connected >= 1)
+                let sxa = try await app.caller(.sxaOfficer)
+                #expect(try await sxa.send(.POST, "/api/v1/placement-requests/\(requestID)/questions", ["text": "Sual?"]).status == .created)
+                while !text.contains("event: count\ndata: 1\n") { text += String(buffer: try #require(try await body.next())) }
+                // Signed out: the next change ends the feed.
+                var headers = formHeaders
+                headers.add(name: .cookie, value: "penah_session=\(session.cookie)")
+                _ = try await app.send(.POST, "/logout", headers: headers, body: formBody([("csrf", session.csrf)]))
+                NotificationHub.shared.ping([try lawyer.staff.user.requireID()])
+                while let chunk = try await body.next() { text += String(buffer: chunk) }
+                #expect(!text.contains("data: 2"))
+            } catch {
+                await app.server.shutdown()
+                throw error
+            }
+            await app.server.shutdown()
+        }
+    }
+}
