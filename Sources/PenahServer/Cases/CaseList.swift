@@ -33,6 +33,11 @@ struct CaseList {
         let registeredAt: Date
         let overdue: Bool
         let clocks: [CaseClocks.View]
+        /// Who is responsible: the interviewing lawyer and psychologist, or who registered it while
+        /// nobody interviews yet. For the staff pages; not part of the API's answer.
+        var responsible: [UUID] = []
+
+        enum CodingKeys: String, CodingKey { case id, number, initials, status, unitCode, registeredAt, overdue, clocks }
     }
 
     struct Page: Content { let items: [Item]; let nextCursor: String? }
@@ -72,7 +77,8 @@ struct CaseList {
             let clocks = CaseClocks.views(record, standards: standards, now: now)
             items.append(Item(id: record.id!, number: record.number, initials: try await CaseIdentity.open(record, vault: vault).initials,
                               status: record.status.rawValue, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
-                              overdue: Self.runningOverdue(clocks), clocks: clocks))
+                              overdue: Self.runningOverdue(clocks), clocks: clocks,
+                              responsible: [record.lawyerID, record.psychologistID].compactMap { $0 }.nilIfEmpty ?? [record.registeredBy]))
         }
         let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.id!) } : nil
         return Page(items: items, nextCursor: next)
@@ -141,4 +147,8 @@ struct CaseList {
     static func encodeCursor(_ id: UUID) -> String { id.uuidString.lowercased() }
 
     static func decodeCursor(_ cursor: String) -> UUID? { cursor.count == 36 ? UUID(uuidString: cursor) : nil }
+}
+
+private extension Array {
+    var nilIfEmpty: Self? { isEmpty ? nil : self }
 }
