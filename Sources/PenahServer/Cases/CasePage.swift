@@ -73,6 +73,8 @@ struct CasePage {
         struct Line: Encodable { let sideKey: String; let text: String; let at: String }
         let id: UUID?; let statusKey: String?; let submitted: String?; let due: String?; let decided: String?
         let code: String?; let validUntil: String?; let refusal: String?
+        /// The shelter SXA approved her into, by name (never its address): DOST tells her where to go.
+        var shelter: String?
         let admitted: String?; let plannedEnd: String?; let discharged: String?; let outcomeKey: String?; let services: String?
         let thread: [Line]; let awaitsAnswer: Bool
         let canRequest: Bool; let actOutstanding: Bool; let canOverride: Bool
@@ -142,7 +144,11 @@ struct CasePage {
         let bothSections = Set(detail.assessments?.map(\.section) ?? []) == Set(AssessmentSection.allCases)
 
         let police = try await policeSection(detail, facts: facts, staff: staff, db: req.db)
-        let placement = placementSection(detail, facts: facts, staff: staff, language: req.language)
+        var placement = placementSection(detail, facts: facts, staff: staff, language: req.language)
+        if placement?.statusKey != nil, AccessPolicy.allows(staff.role, .requestPlacement),
+           let shelterID = try await PlacementOnCase.latest(caseID: detail.id, on: req.db)?.shelterID {
+            placement?.shelter = try await Unit.find(shelterID, on: req.db)?.name
+        }
         let canRefuse = AccessPolicy.allows(staff.role, .refuseCase) && CaseRules.canRefuse(status: status)
         let showsRefusal = canRefuse || detail.refusal != nil
         // A step links to its section, or to the nearest one this reader has.

@@ -4,7 +4,8 @@ import PenahDomain
 import Vapor
 
 /// `/notices/{id}/letter`: the notice as an A4 letter for delivery by hand, rendered from its frozen
-/// content (escaped like every template value). Opening it reads her identity, so it is audited.
+/// content (escaped like every template value). Opening it reads her identity, so it is audited. It is
+/// in Azerbaijani, the police's language, unless `?lang=` asks for another.
 struct NoticeLetter {
     struct Context: Encodable {
         let page: PageFrame
@@ -24,6 +25,8 @@ struct NoticeLetter {
         guard notice.channel != .alreadyKnown else { throw Abort(.notFound) }
         let body = try NoticeBody.decode(try await req.vault.open(notice.body, field: "notice.body"))
         try await AuditLog.record(on: req.db, actor: req.auditActor, action: "notice.read", recordType: "case", recordID: notice.caseID.uuidString)
+        // In the addressee's language, Azerbaijani, whatever the reader's, unless the switcher chose another.
+        if Language(code: req.requestedLanguageCode ?? "") == nil { req.render(in: .az) }
         let language = req.language
         func names(_ list: String, _ codes: [String]) -> String {
             codes.isEmpty ? "—" : codes.map { Catalogue.shared.text("code.\(list).\($0)", language) }.joined(separator: ", ")

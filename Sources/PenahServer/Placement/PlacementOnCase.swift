@@ -5,7 +5,8 @@ import Vapor
 
 /// Step 5 as the DOST side of the case sees it: the latest request, its back-office clock, the
 /// admission code while it holds (for the roles that ask for placement), the thread with SXA, and
-/// the outcome of the stay through the pseudonym — never which shelter or where.
+/// the outcome of the stay through the pseudonym — never which shelter or where. (The case page names
+/// the shelter, never where it is, to the roles that ask for placement: they tell her where to go.)
 struct PlacementOnCase: Content {
     let id: UUID
     let status: PlacementStatus

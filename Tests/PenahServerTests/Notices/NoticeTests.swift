@@ -189,6 +189,12 @@ struct NoticeTests {
             #expect(!letter.body.string.contains("<script>alert") && letter.body.string.contains("&lt;script&gt;"))
             #expect(!letter.body.string.contains(Self.psychologicalMarker))
             #expect(letter.headers.first(name: .cacheControl)?.contains("no-store") == true)
+            // In the addressee's language, Azerbaijani, unless another is chosen: the reader's own does not decide it.
+            var english = lawyer.headers
+            english.replaceOrAdd(name: .acceptLanguage, value: "en")
+            let plain = try await app.send(.GET, "/notices/\(notice.id!)/letter", headers: english).body.string
+            #expect(plain.contains(Catalogue.shared.text("notice.letter.heading", .az)) && !plain.contains(Catalogue.shared.text("notice.letter.heading", .en)))
+            #expect(letter.body.string.contains(Catalogue.shared.text("notice.letter.heading", .en)))
             let empty = try await app.send(.POST, "/notices/\(notice.id!)/delivery?lang=en", headers: lawyer.headers,
                                            body: formBody([("csrf", lawyer.csrf), ("deliveredBy", " ")]))
             #expect(empty.status == .unprocessableEntity)

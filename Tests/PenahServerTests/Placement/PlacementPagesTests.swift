@@ -47,6 +47,11 @@ struct PlacementPagesTests {
             let lawyerAPI = try await app.caller(.lawyer)
             let code = try #require(((try await lawyerAPI.send(.GET, "/api/v1/cases/\(caseID)")).object["placement"] as? [String: Any])?["admissionCode"] as? String)
             #expect(casePage.body.string.contains(code))
+            // It names the shelter that accepted her; reception, who does not ask for placement, is not told.
+            let shelter = try #require(try await Unit.find(shelterID, on: app.db))
+            #expect(casePage.body.string.contains("<dd>\(shelter.name)</dd>"))
+            let front = try await app.browser(.reception)
+            #expect(!(try await app.send(.GET, "/cases/\(caseID)?lang=en", headers: front.headers)).body.string.contains("<dd>\(shelter.name)</dd>"))
             #expect(try await app.send(.GET, "/cases/\(caseID)/placement/slip?lang=en", headers: lawyer.headers).body.string.contains(code))
             #expect(!(try await app.send(.GET, "/sxa/requests/\(request.id!)", headers: sxa.headers)).body.string.contains(code))
 
