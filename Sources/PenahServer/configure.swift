@@ -104,11 +104,14 @@ private func startBoard(_ app: Application) async throws {
     let db = app.db
     try await relay.start(
         deliver: { [weak board] unit, event in board?.publish(unitCode: unit, event: event) },
+        nudged: { NotificationHub.shared.ping($0) },
         catchUp: { [weak board] since in
             for (unit, events) in try await QueueRepository(db: db).calledSince(since) { board?.publishMissed(unitCode: unit, events: events) }
         },
         logger: app.logger)
     app.storage[BoardBroadcasterKey.self] = board
+    // Notifications committed on this node reach the pages open on the others through the same relay.
+    (app.db.context.configuration as? CombinedWrites)?.nodes.relay = relay
     app.lifecycle.use(BoardHeartbeat(board: board))
     app.lifecycle.use(BoardRelayLifecycle(relay: relay))
 }

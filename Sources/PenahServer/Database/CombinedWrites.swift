@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Fluent
 
 /// A database configuration that carries its database's write combiner, so any `Database` made
@@ -11,6 +12,8 @@ struct CombinedWrites: DatabaseConfiguration {
     let sqliteWriters = WriteGate()
     /// The key of this database's audit chain (see `AuditChainKey`).
     let auditKey = AuditChainKey()
+    /// The relay to the other server nodes, once started (PostgreSQL only).
+    let nodes = OtherNodes()
 
     var middleware: [any AnyModelMiddleware] {
         get { inner.middleware }
@@ -18,4 +21,13 @@ struct CombinedWrites: DatabaseConfiguration {
     }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver { inner.makeDriver(for: databases) }
+}
+
+/// Set once the board relay runs: how a write reaches the other nodes (see `Notifications.send`).
+final class OtherNodes: Sendable {
+    private let box = NIOLockedValueBox<BoardRelay?>(nil)
+    var relay: BoardRelay? {
+        get { box.withLockedValue { $0 } }
+        set { box.withLockedValue { $0 = newValue } }
+    }
 }

@@ -24,7 +24,7 @@ struct NotificationPages: RouteCollection {
 
     /// How many a page lists; older ones stay stored.
     static let shown = 100
-    /// A page on another node, or one whose session ended, learns of it at the next heartbeat.
+    /// A page whose session ended learns of it at the next heartbeat (and a missed nudge is made good).
     static let heartbeatSeconds = 20
 
     @Sendable func list(_ req: Request) async throws -> View {

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// What a member of staff is told without asking: SXA asked, approved or refused; an urgent request
@@ -44,6 +45,10 @@ enum Notifications {
         }.create(on: db)
         if let batch = WriteCombiner.currentBatch { batch.afterCommit { NotificationHub.shared.ping(users) } }
         else { NotificationHub.shared.ping(users) }
+        // Pages open on the other nodes hear of it through the relay, at COMMIT.
+        if let relay = (db.context.configuration as? CombinedWrites)?.nodes.relay, let sql = db as? any SQLDatabase {
+            try await relay.nudge(users, on: sql)
+        }
     }
 
     static func unread(for user: UUID, on db: any Database) async throws -> Int {
@@ -51,9 +56,9 @@ enum Notifications {
     }
 }
 
-/// The open pages of each member of staff, told when a notification for them has committed. One
-/// per process: recipients are user ids, unique everywhere. A page on another PostgreSQL node learns
-/// of it at that node's next heartbeat (see `NotificationPages.events`).
+/// The open pages of each member of staff, told when a notification for them has committed: on this
+/// node after its COMMIT, on the others through the board relay's `LISTEN` (see `BoardRelay.Nudge`).
+/// One per process: recipients are user ids, unique everywhere.
 final class NotificationHub: Sendable {
     static let shared = NotificationHub()
 

@@ -30,6 +30,20 @@ final class BoardRelay: Sendable {
         channel = "penah_board" + (schema.map { "_" + $0.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" } } ?? "")
     }
 
+    /// Notifications committed for these users on one node: the others tell their open pages (see
+    /// `NotificationHub`). Told apart from a call by its fields (each lacks the other's).
+    struct Nudge: Codable {
+        let node: String
+        let users: [UUID]
+    }
+
+    /// Sends the nudge with the caller's transaction: PostgreSQL delivers it at COMMIT, never before.
+    func nudge(_ users: Set<UUID>, on db: any SQLDatabase) async throws {
+        let payload = String(decoding: try JSONEncoder().encode(Nudge(node: node, users: users.sorted { $0.uuidString < $1.uuidString })), as: UTF8.self)
+        if let batch = WriteCombiner.currentBatch { return batch.defer(.init(channel: channel, payload: payload)) }
+        try await db.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
+    }
+
     /// The call's time travels as whole milliseconds, exactly as the calling node's boards have
     /// it (an ISO 8601 date would drop the fraction and make far boards look up to a second late).
     struct Message: Codable {
@@ -45,12 +59,13 @@ final class BoardRelay: Sendable {
     /// backoff, listens again, and hands `catchUp` the moment it lost the connection, so the calls
     /// made meanwhile still reach the boards.
     func start(deliver: @escaping @Sendable (String, BoardBroadcaster.Event) -> Void,
+               nudged: @escaping @Sendable (Set<UUID>) -> Void = { _ in },
                catchUp: @escaping @Sendable (Date) async throws -> Void, logger: Logger) async throws {
         let first = try await listen(logger: logger)
         let task = Task { [self] in
             var notifications = first
             while !Task.isCancelled {
-                await relay(notifications, deliver: deliver, logger: logger)
+                await relay(notifications, deliver: deliver, nudged: nudged, logger: logger)
                 if Task.isCancelled { return }
                 // Notifications sent just before the drop may not have arrived: look back a little.
                 let lost = Date().addingTimeInterval(-2)
@@ -82,10 +97,14 @@ final class BoardRelay: Sendable {
     }
 
     private func relay(_ notifications: PostgresNotificationSequence, deliver: @Sendable (String, BoardBroadcaster.Event) -> Void,
-                       logger: Logger) async {
+                       nudged: @Sendable (Set<UUID>) -> Void, logger: Logger) async {
         let decoder = JSONDecoder()
         do {
             for try await notification in notifications {
+                if let nudge = try? decoder.decode(Nudge.self, from: Data(notification.payload.utf8)) {
+                    if nudge.node != node { nudged(Set(nudge.users)) }
+                    continue
+                }
                 guard let message = try? decoder.decode(Message.self, from: Data(notification.payload.utf8)),
                       message.node != node else { continue }
                 deliver(message.unitCode, BoardBroadcaster.Event(number: message.number, desk: message.desk, calledAtMs: message.calledAtMs))

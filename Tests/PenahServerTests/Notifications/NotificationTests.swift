@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Fluent
+import SQLKit
 import Foundation
 import Testing
 import Vapor
@@ -111,6 +112,33 @@ struct NotificationTests {
                 throw error
             }
             await app.server.shutdown()
+        }
+    }
+}
+
+@Suite("Notifications across nodes")
+struct NotificationRelayTests {
+    @Test("on PostgreSQL a notification committed on one node reaches the pages open on another (LISTEN/NOTIFY), at COMMIT",
+          .enabled(if: TestDatabase.isPostgres))
+    func crossNode() async throws {
+        try await withPenah { nodeA in
+            try await BoardRelayTests().withSecondNode(nodeA) { _ in
+                let user = UUID()
+                let (stream, stop) = NotificationHub.shared.subscribe(user)
+                let relay = try #require(nodeA.board.relay)
+                // Node A ignores its own nudges, so what the page hears came through node B's relay.
+                try await nodeA.db.writeTransaction { db in try await relay.nudge([user], on: db as! any SQLDatabase) }
+                let heard = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask { for await _ in stream { return true }; return false }
+                    // Not heard within 20 s: the stream is ended and the test fails rather than hangs.
+                    group.addTask { try? await Task.sleep(for: .seconds(20)); stop(); return false }
+                    let first = await group.next() ?? false
+                    stop()
+                    group.cancelAll()
+                    return first
+                }
+                #expect(heard)
+            }
         }
     }
 }
