@@ -11,6 +11,13 @@ LANGS = ["az", "ru", "en"]
 PUBLIC = ["/", "/safety"]
 STAFF = ["/staff", "/admin/users", "/admin/units"]
 failures = []
+# Screenshots of the walk's steps, kept by CI as artefacts.
+SHOTS = os.path.join(".build", "e2e-shots")
+os.makedirs(SHOTS, exist_ok=True)
+
+
+def shot(page, name):
+    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
 def check(ok, message):
@@ -147,6 +154,7 @@ with sync_playwright() as p:
     for lang in LANGS:
         for path in STAFF:
             check_page(page, path, lang)
+    shot(page, "01-admin-start")
 
     # Reception: desk and kiosk; then the public hall board receives a call live.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -183,6 +191,13 @@ with sync_playwright() as p:
     desk.click("text=Call next")
     board.wait_for_function("document.getElementById('current-desk').textContent === '3'", timeout=5000)
     check(board.inner_text("#current-number").startswith("S-"), "the board did not show the call")
+    shot(desk, "02-desk-called")
+    shot(board, "03-board")
+    # Call next again while that ticket still holds the desk: nobody else is called, the page says why.
+    desk.click("text=Call next")
+    check(desk.locator(".error-summary").count() == 1, "a second 'call next' at a held desk did not ask to finish first")
+    check(desk.evaluate("document.activeElement && document.activeElement.classList.contains('error-summary')"),
+          "the error summary did not take the focus")
 
     # Intake: reception registers a case through the form; the case page and its printable in
     # every language, for reception and for the lawyer (who also sees the interview forms).
@@ -209,6 +224,20 @@ with sync_playwright() as p:
         check_page(lawyer, case_path, lang)
         check_page(lawyer, case_path + "/print/application", lang)
         check_page(lawyer, "/notices", lang)
+        check_page(lawyer, "/notifications", lang)
+    # The case page: where it stands in the steps, and the way to each section.
+    lawyer.goto(f"{BASE}{case_path}?lang=en")
+    check(lawyer.locator(".progress-steps li").count() == 5, "the case page has no progress view of the five steps")
+    check(lawyer.locator("#notification-count").count() == 1, "the header has no notification count")
+    shot(lawyer, "04-case-lawyer")
+    # Refusing asks first, on a page of its own, and going back changes nothing.
+    lawyer.fill("#explanation", "Sınaq: təsdiq soruşulur")
+    lawyer.click("form[action$='/refusal'] button.danger")
+    check(lawyer.locator("h1").inner_text() == "Refuse the application?", "refusing did not ask for confirmation")
+    audit(lawyer, "the refusal's confirmation page")
+    shot(lawyer, "05-refusal-confirmation")
+    lawyer.click("text=Go back without changing anything")
+    check(lawyer.locator("form[action$='/refusal']").count() == 1, "going back from the confirmation refused the case")
 
     # An interview typed when the session runs out is not lost: the page hands it to the server
     # (sealed, 30 minutes), clears the screen, and offers it back after the same person signs in.
@@ -244,6 +273,10 @@ with sync_playwright() as p:
             check_page(sxa, path, lang)
         check_page(shelter, "/shelter/SHELTER-SXA-1", lang)
     check("İsmayılova" not in sxa.content() and "5ZK8M2P" not in shelter.content(), "identity reached SXA or the shelter")
+    sxa.goto(f"{BASE}/staff?lang=en")
+    shot(sxa, "06-sxa-start")
+    shelter.goto(f"{BASE}/staff?lang=en")
+    shot(shelter, "07-shelter-start")
 
     # The auditor's pages.
     auditor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()

@@ -75,6 +75,8 @@ struct CasePage {
         let code: String?; let validUntil: String?; let refusal: String?
         /// The shelter SXA approved her into, by name (never its address): DOST tells her where to go.
         var shelter: String?
+        /// No request, and nothing this reader can do yet: the section says so instead of standing empty.
+        var nothingYet = false
         let admitted: String?; let plannedEnd: String?; let discharged: String?; let outcomeKey: String?; let services: String?
         let thread: [Line]; let awaitsAnswer: Bool
         let canRequest: Bool; let actOutstanding: Bool; let canOverride: Bool
@@ -145,6 +147,7 @@ struct CasePage {
 
         let police = try await policeSection(detail, facts: facts, staff: staff, db: req.db)
         var placement = placementSection(detail, facts: facts, staff: staff, language: req.language)
+        if let section = placement { placement?.nothingYet = section.statusKey == nil && !section.canRequest && !section.canOverride }
         if placement?.statusKey != nil, AccessPolicy.allows(staff.role, .requestPlacement),
            let shelterID = try await PlacementOnCase.latest(caseID: detail.id, on: req.db)?.shelterID {
             placement?.shelter = try await Unit.find(shelterID, on: req.db)?.name

@@ -25,6 +25,8 @@ struct CaseProgressPageTests {
             let page = try await app.send(.GET, path + "?lang=en", headers: lawyer.headers).body.string
             #expect(page.contains("id=\"interview-h\"") && page.contains("id=\"refusal-h\"") && page.contains("href=\"#refusal-h\""))
             #expect(page.contains("<a href=\"#interview-h\">Joint interview</a>"))
+            // The placement section, nothing to do there yet, says so rather than standing empty.
+            #expect(page.contains("<p>\(Catalogue.shared.text("placement.none", .en))</p>"))
             // Every link of the progress view and the contents leads to a section on the page.
             for anchor in page.components(separatedBy: "href=\"#").dropFirst().map({ String($0.prefix { $0 != "\"" }) }) where anchor != "main" {
                 #expect(page.contains("id=\"\(anchor)\""), "#\(anchor) has no section")
@@ -34,6 +36,7 @@ struct CaseProgressPageTests {
             let decided = try await app.decidedCase()
             let ready = try await app.send(.GET, "/cases/\(decided)?lang=en", headers: lawyer.headers).body.string
             #expect(ready.contains("<a href=\"#placement-h\">Placement through SXA</a>: <strong>next</strong>"))
+            #expect(!ready.contains(Catalogue.shared.text("placement.none", .en)))
             #expect(ready.components(separatedBy: "class=\"step-done\"").count - 1 == 3)
             _ = try await app.placementRequest(caseID: decided)
             let sent = try await app.send(.GET, "/cases/\(decided)?lang=en", headers: lawyer.headers).body.string
