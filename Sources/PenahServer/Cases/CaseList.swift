@@ -49,7 +49,7 @@ struct CaseList {
             builder = builder.group(.or) { $0.filter(\.$registeredBy == staff.userID).filter(\.$lawyerID == staff.userID).filter(\.$psychologistID == staff.userID) }
         }
         if let status = query.status { builder = builder.filter(\.$status == status) }
-        if query.overdue { builder = clockMayRun(builder) }
+        if query.overdue { builder = Self.clockMayRun(builder) }
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let ids = try await matches(text, forgiving: query.forgiving, scope: scope)
             // A search looks into identity: who searched is audited (never what was typed), and so
@@ -140,7 +140,7 @@ struct CaseList {
     /// The cases in which a clock could still be running: a running clock has no stop, and every
     /// clock stops at the decision or the conclusion. Whether one has run out is `CaseClock`'s
     /// answer alone, asked of each candidate in `list` — no second copy of the standards in SQL.
-    private func clockMayRun(_ builder: QueryBuilder<CaseRecord>) -> QueryBuilder<CaseRecord> {
+    static func clockMayRun(_ builder: QueryBuilder<CaseRecord>) -> QueryBuilder<CaseRecord> {
         builder.group(.or) { $0.filter(\.$concludedAt == nil).filter(\.$decidedAt == nil) }
     }
 

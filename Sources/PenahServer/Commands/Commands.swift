@@ -18,5 +18,6 @@ enum PenahCommands {
         app.lifecycle.use(WelcomeOnServe())
         app.lifecycle.use(AuditCheckpointJob.make())
         app.lifecycle.use(HoldExpiry.job())
+        app.lifecycle.use(ClockWarnings.job())
     }
 }

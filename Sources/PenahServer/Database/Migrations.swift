@@ -26,5 +26,6 @@ enum PenahMigrations {
         CreateParkedForms(),
         CasesRegisteredMs(),
         CreateStaffNotifications(),
+        CreateClockWarnings(),
     ]
 }

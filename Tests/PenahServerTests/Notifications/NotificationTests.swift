@@ -142,3 +142,34 @@ struct NotificationRelayTests {
         }
     }
 }
+
+@Suite("Clocks about to run out")
+struct ClockWarningTests {
+    @Test("a running clock with less than 15 minutes left warns the people responsible, once; one with longer, or already over, does not")
+    func warnsOnce() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let soon = try await reception.register(sampleApplication(fin: "1AA1AA1", phone: "050 111 11 11"))
+            let later = try await reception.register(sampleApplication(fin: "2BB2BB2", phone: "050 222 22 22"))
+            // Registered a day less ten minutes ago: the one-day total clock has ten minutes left (the
+            // front-office hour is long over, so it is not announced again).
+            let record = try #require(try await CaseRecord.find(soon, on: app.db))
+            record.registeredAt = Date().addingTimeInterval(-86_400 + 600)
+            record.registeredMs = Int64(record.registeredAt.timeIntervalSince1970 * 1000)
+            try await record.save(on: app.db)
+            let warnings = ClockWarnings(db: app.db, standards: app.settings.standards)
+            #expect(try await warnings.sweep() == 1)
+            let told = try await StaffNotification.query(on: app.db).filter(\.$kind == .clockRunningOut).all()
+            let receptionID = try reception.staff.user.requireID()
+            #expect(told.count == 1 && told.first?.userID == receptionID)
+            #expect(told.first?.label == record.number && told.first?.link == "/cases/\(soon)#clocks-h")
+            // Once: the next sweep, here or on another node, finds the warning given.
+            #expect(try await warnings.sweep() == 0)
+            #expect(try await StaffNotification.query(on: app.db).filter(\.$kind == .clockRunningOut).count() == 1)
+            // The fresh case's front-office hour has 59 minutes left: nothing yet; ten minutes before its end, it is told.
+            #expect(try await StaffNotification.query(on: app.db).filter(\.$link == "/cases/\(later)#clocks-h").count() == 0)
+            #expect(try await warnings.sweep(now: Date().addingTimeInterval(50 * 60)) >= 1)
+            #expect(try await StaffNotification.query(on: app.db).filter(\.$link == "/cases/\(later)#clocks-h").count() == 1)
+        }
+    }
+}
