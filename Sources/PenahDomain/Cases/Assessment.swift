@@ -36,7 +36,7 @@ public struct AssessmentInput: Codable, Sendable {
         if let incidentDate, !incidentDate.isEmpty {
             if let date = RegistrationRules.parseBirthDate(incidentDate) {
                 if date > now { found.append(.init(field: "incidentDate", code: "dateInFuture")) }
-            } else { found.append(.init(field: "incidentDate", code: "invalidDate")) }
+            } else { found.append(.init(field: "incidentDate", code: RegistrationRules.dateProblem(incidentDate))) }
         }
         if (incidentDistrict ?? "").count > 100 { found.append(.init(field: "incidentDistrict", code: "tooLong")) }
         if violenceForms.isEmpty { found.append(.init(field: "violenceForms", code: "required")) }

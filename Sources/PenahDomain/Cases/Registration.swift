@@ -113,7 +113,7 @@ public enum RegistrationRules {
             else if parsed < now.addingTimeInterval(-130 * 365.25 * 86_400) { problems.append(.init(field: "victim.birthDate", code: "outOfRange")) }
             else { birth = parsed }
         } else {
-            problems.append(.init(field: "victim.birthDate", code: "invalidDate"))
+            problems.append(.init(field: "victim.birthDate", code: dateProblem(v.birthDate)))
         }
 
         var fin: String?
@@ -171,6 +171,16 @@ public enum RegistrationRules {
             return BakuFormat.parseDate("\(parts[2]).\(parts[1]).\(parts[0])")
         }
         return BakuFormat.parseDate(trimmed)
+    }
+
+    /// Why a date was not read: `noSuchDay` when it is written right but names no day of the
+    /// calendar ("31.02.2030"), `invalidDate` when it is not written as a date at all.
+    public static func dateProblem(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: trimmed.contains("-") ? "-" : ".", omittingEmptySubsequences: false)
+        let digits = parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        let shaped = digits && (trimmed.contains("-") ? parts.map(\.count) == [4, 2, 2] : parts.map(\.count) == [2, 2, 4])
+        return shaped && parseBirthDate(trimmed) == nil ? "noSuchDay" : "invalidDate"
     }
 
     public static func age(birthDate: Date, at now: Date) -> Int {

@@ -52,7 +52,7 @@ struct AuditPages: RouteCollection {
         if let action = filter.action?.trimmingCharacters(in: .whitespaces), !action.isEmpty { query.filter(\.$action == String(action.prefix(64))) }
         for (field, text, endOfDay) in [("from", filter.from, false), ("to", filter.to, true)] {
             guard let text, !text.isEmpty else { continue }
-            guard let day = BakuFormat.parseDate(text) else { problems.append(.init(field: field, code: "invalidDate")); continue }
+            guard let day = BakuFormat.parseDate(text) else { problems.append(.init(field: field, code: RegistrationRules.dateProblem(text))); continue }
             let ms = Int64((day.timeIntervalSince1970 + (endOfDay ? 86_400 : 0)) * 1000)
             if endOfDay { query.filter(\.$occurredMs < ms) } else { query.filter(\.$occurredMs >= ms) }
         }

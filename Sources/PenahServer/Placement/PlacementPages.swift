@@ -100,8 +100,9 @@ struct PlacementPages: RouteCollection {
     }
 
     @Sendable func extend(_ req: Request) async throws -> Response {
-        guard let until = RegistrationRules.parseBirthDate(req.formValue("until", limit: 20) ?? "") else {
-            throw ValidationProblems([.init(field: "until", code: "invalidDate")])
+        let typed = req.formValue("until", limit: 20) ?? ""
+        guard let until = RegistrationRules.parseBirthDate(typed) else {
+            throw ValidationProblems([.init(field: "until", code: RegistrationRules.dateProblem(typed))])
         }
         _ = try await req.shelterDoor.extend(until: until, stayID: req.parameters.get("stayID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
         return req.redirect(to: SitePath.sxaStays(), done: .stayExtended)
@@ -131,7 +132,7 @@ struct PlacementPages: RouteCollection {
             var earliest: String?
             if let raw = req.formValue("earliestAdmission", limit: 20)?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
                 if let day = RegistrationRules.parseBirthDate(raw) { earliest = ISO8601DateFormatter().string(from: day) }
-                else { problems.append(.init(field: "earliestAdmission", code: "invalidDate")) }
+                else { problems.append(.init(field: "earliestAdmission", code: RegistrationRules.dateProblem(raw))) }
             }
             guard problems.isEmpty, let urgency else { throw ValidationProblems(problems) }
             let regions = (req.formValue("avoidRegions", limit: 700) ?? "").split(separator: ",").map(String.init)

@@ -74,7 +74,9 @@ struct ShelterRegistry {
         let (unit, profile) = try await find(shelterID, for: staff, .manageShelters)
         var problems: [FieldProblem] = []
         for (field, value) in [("accreditedFrom", input.accreditedFrom), ("accreditedTo", input.accreditedTo)] {
-            if let value, !value.isEmpty, RegistrationRules.parseBirthDate(value) == nil { problems.append(.init(field: field, code: "invalidDate")) }
+            if let value, !value.isEmpty, RegistrationRules.parseBirthDate(value) == nil {
+                problems.append(.init(field: field, code: RegistrationRules.dateProblem(value)))
+            }
         }
         let location = ShelterRules.seesLocation(staff.role) ? (input.location ?? "") : profile.location
         if location.count > 300 { problems.append(.init(field: "location", code: "tooLong")) }

@@ -7,6 +7,20 @@ import Vapor
 
 @Suite("Case registration")
 struct CaseRegistrationTests {
+    @Test("an impossible birth date says there is no such day, in the reader's language; nothing is written")
+    func impossibleDate() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let response = try await reception.send(.POST, "/api/v1/cases", sampleApplication(birthDate: "1990-02-31"),
+                                                    headers: ["Accept-Language": "en"])
+            #expect(response.status == .unprocessableEntity)
+            let errors = response.object["errors"] as? [[String: Any]] ?? []
+            #expect(errors.contains { $0["field"] as? String == "victim.birthDate" && $0["code"] as? String == "noSuchDay"
+                && $0["message"] as? String == Catalogue.shared.text("error.noSuchDay", .en) })
+            #expect(try await CaseRecord.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test("a registered case gets a number, a pseudonym, sealed identity and an audit event")
     func registers() async throws {
         try await withPenah { app in
