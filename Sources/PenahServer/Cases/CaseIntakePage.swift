@@ -15,7 +15,7 @@ struct CaseIntakePage {
         let form: [String: String]
         let checked: [String: Bool]
         let ticketNumber: String?
-        let channels, applicantKinds, sexes, residences, documentTypes, captures: [Choice]
+        let channels, applicantKinds, sexes, residences, documentTypes, captures, spokenLanguages: [Choice]
         let problems: [ErrorPageContext.FieldLine]
     }
 
@@ -42,8 +42,13 @@ struct CaseIntakePage {
             residences: Choice.of(Residence.self, selected: pick("victim-residence", "citizen")),
             documentTypes: Choice.of(IdentityDocumentType.self, selected: pick("victim-documentType", "idCard")),
             captures: Choice.of(ConsentCapture.self, selected: pick("consent-capturedAs", "signature")),
+            spokenLanguages: Self.spokenLanguages.map { Choice(value: $0, labelKey: "lang.name.\($0)", selected: $0 == form["victim-preferredLanguage"]) },
             problems: FormProblems.lines(problems)))
     }
+
+    /// The languages offered for "preferred language", by their own names: the service's three and
+    /// those most often spoken by people who come to DOST. (The API takes any code.)
+    static let spokenLanguages = ["az", "ru", "en", "tr", "fa", "ka", "uk"]
 
     @Sendable static func submit(_ req: Request) async throws -> Response {
         var form: [String: String] = [:]

@@ -125,7 +125,8 @@ struct CasePage {
                      Row(labelKey: "case.form.fin", text: v.fin ?? "—"), Row(labelKey: "case.form.documentType", textKey: "code.documentType.\(v.documentType.rawValue)"),
                      Row(labelKey: "case.form.documentNumber", text: v.documentNumber),
                      Row(labelKey: "case.form.phone", text: v.phone.map { PhoneNumber($0)?.national ?? $0 } ?? "—"),
-                     Row(labelKey: "case.form.address", text: v.address ?? "—"), Row(labelKey: "case.form.preferredLanguage", text: v.preferredLanguage ?? "—"),
+                     Row(labelKey: "case.form.address", text: v.address ?? "—"), Row(labelKey: "case.form.preferredLanguage",
+                         text: v.preferredLanguage.map { CaseIntakePage.spokenLanguages.contains($0) ? Catalogue.shared.text("lang.name.\($0)", req.language) : $0 } ?? "—"),
                      Row(labelKey: "case.form.interpreterNeeded", textKey: v.interpreterNeeded ? yes : no)]
         var applicant = [Row(labelKey: "case.form.applicantKind", textKey: "code.applicant.\(detail.applicant.kind.rawValue)"),
                          Row(labelKey: "case.form.channel", textKey: "code.channel.\(detail.channel.rawValue)")]

@@ -30,6 +30,21 @@ struct CasePagesTests {
         return String(location.prefix { $0 != "?" })
     }
 
+    @Test("the preferred language is a choice of languages by their own names, and the case page names it so")
+    func preferredLanguage() async throws {
+        try await withPenah { app in
+            let reception = try await app.browser(.reception)
+            let form = try await app.send(.GET, "/cases/new?lang=en", headers: reception.headers).body.string
+            #expect(form.contains("<select id=\"victim-preferredLanguage\" name=\"victim-preferredLanguage\">"))
+            #expect(form.contains("<option value=\"tr\">Türkçe</option>") && form.contains("<option value=\"\">— not stated —</option>"))
+            let response = try await app.send(.POST, "/cases/new", headers: reception.headers,
+                                              body: Self.intake(reception.csrf, extra: [("victim-preferredLanguage", "tr")]))
+            let path = String(try #require(response.headers.first(name: .location)).prefix { $0 != "?" })
+            let page = try await app.send(.GET, path + "?lang=en", headers: reception.headers).body.string
+            #expect(page.contains("<dd>Türkçe</dd>"))
+        }
+    }
+
     @Test("registering through the form: the case page shows the identity escaped, lists show initials only, each view audited")
     func register() async throws {
         try await withPenah { app in

@@ -31,6 +31,7 @@ struct CatalogueKeysTests {
         keys += DoneBanner.allCases.map(\.messageKey)
         keys += NotificationKind.allCases.map(\.messageKey)
         keys += ["error.noSuchDay", "error.invalidDate"]
+        keys += CaseIntakePage.spokenLanguages.map { "lang.name.\($0)" }
         keys += CaseProgress.Step.allCases.map { "progress.step.\($0.rawValue)" }
         keys += ["done", "next", "waiting", "blocked", "notNeeded", "stopped"].map { "progress.state.\($0)" }
         keys += ["refused", "interviewFirst", "ineligible", "legalSectionFirst", "admissionAtDoor", "sxaAsked", "sxaDecides",
