@@ -144,7 +144,9 @@ struct AdminPagesTests {
             #expect(!byUser.body.string.contains("auth.signIn"))
             let badDate = try await app.send(.GET, "/audit?from=31.02.2026&lang=en", headers: headers)
             #expect(badDate.status == .unprocessableEntity)
-            #expect(badDate.body.string.contains("Enter the date as dd.mm.yyyy."))
+            #expect(badDate.body.string.contains("There is no such day: check the day and the month."))
+            let notADate = try await app.send(.GET, "/audit?from=yesterday&lang=en", headers: headers)
+            #expect(notADate.status == .unprocessableEntity && notADate.body.string.contains("Enter the date as dd.mm.yyyy."))
             let hostile = try await app.send(.GET, "/audit?record=%3Cscript%3Ealert(1)%3C/script%3E", headers: headers)
             #expect(hostile.status == .ok && !hostile.body.string.contains("<script>alert"))
         }
