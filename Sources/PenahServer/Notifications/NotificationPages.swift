@@ -69,18 +69,20 @@ struct NotificationPages: RouteCollection {
         let staff = try req.requireStaff()
         let token = req.cookies[Authenticator.sessionCookie]?.string ?? ""
         let db = req.db
-        let (changes, cancel) = NotificationHub.shared.subscribe(staff.userID)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "event-stream")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
-        let heartbeat = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(Self.heartbeatSeconds))
-                NotificationHub.shared.ping([staff.userID])
-            }
-        }
         let body = Response.Body(asyncStream: { writer in
+            // Subscribed and started here, not before: a feed whose body never runs leaves nothing behind.
+            // The count is read after subscribing, so nothing committed in between is missed.
+            let (changes, cancel) = NotificationHub.shared.subscribe(staff.userID)
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(Self.heartbeatSeconds))
+                    NotificationHub.shared.ping([staff.userID])
+                }
+            }
             // Every way out sends `.end` or `.error` (Vapor asserts otherwise) and unsubscribes.
             defer { cancel(); heartbeat.cancel() }
             do {
