@@ -78,7 +78,7 @@ struct AdminUserPages: RouteCollection {
                              issued: (String, String)? = nil, form: InviteForm? = nil) async throws -> Response {
         let unitList = try await UnitService(db: req.db).list()
         var context = UsersContext(
-            page: req.staffFrame(titleKey: "admin.users.heading"),
+            page: req.staffFrame(titleKey: "admin.users.heading").widened(),
             users: try await StaffAdministration(db: req.db).list(),
             roles: Role.staffRoles.map { SelectOption(value: $0.rawValue, labelKey: $0.messageKey, label: nil) },
             units: unitList.map { SelectOption(value: $0.code, labelKey: nil, label: "\($0.name) (\($0.code))") })

@@ -26,6 +26,8 @@ struct AuditPages: RouteCollection {
         let action: String
         let recordType: String
         let recordID: String?
+        /// The case's number beside its id, for events on a case.
+        let caseNumber: String?
         let outcome: String
         let address: String
     }
@@ -74,14 +76,25 @@ struct AuditPages: RouteCollection {
         let actorIDs = Set(events.compactMap(\.actorID))
         let users = actorIDs.isEmpty ? [] : try await StaffUser.query(on: req.db).filter(\.$id ~~ Array(actorIDs)).all()
         let names = Dictionary(uniqueKeysWithValues: users.compactMap { u in u.id.map { ($0, u.username) } })
+        let caseIDs = Set(events.filter { $0.recordType == "case" }.compactMap { $0.recordID.flatMap(UUID.init(uuidString:)) })
+        let numbers = caseIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await CaseRecord.query(on: req.db)
+            .filter(\.$id ~~ Array(caseIDs)).field(\.$id).field(\.$number).all().map { ($0.id!, $0.number) })
+        let language = req.language
+        // Translated where the catalogue names it; an action or role it does not know shows as stored.
+        func named(_ key: String, _ raw: String) -> String {
+            let text = Catalogue.shared.text(key, language)
+            return text == key ? raw : text
+        }
         let rows = events.map { event in
             Row(time: BakuFormat.dateTime(Date(timeIntervalSince1970: Double(event.occurredMs) / 1000)),
-                user: event.actorID.flatMap { names[$0] } ?? "—", role: event.actorRole, unit: event.unitCode,
-                action: event.action, recordType: event.recordType, recordID: event.recordID, outcome: event.outcome,
-                address: event.address)
+                user: event.actorID.flatMap { names[$0] } ?? "—",
+                role: Role(rawValue: event.actorRole).map { Catalogue.shared.text($0.messageKey, language) } ?? event.actorRole,
+                unit: event.unitCode, action: named("audit.action.\(event.action)", event.action), recordType: event.recordType,
+                recordID: event.recordID, caseNumber: event.recordType == "case" ? event.recordID.flatMap(UUID.init(uuidString:)).flatMap { numbers[$0] } : nil,
+                outcome: event.outcome, address: event.address)
         }
         let status: HTTPStatus = problems.isEmpty ? .ok : .unprocessableEntity
-        let context = Context(page: req.staffFrame(titleKey: "audit.heading"), filter: filter, rows: rows, recordID: recordID,
+        let context = Context(page: req.staffFrame(titleKey: "audit.heading").widened(), filter: filter, rows: rows, recordID: recordID,
                               problems: problems.map { .init(field: $0.field, messageKey: $0.messageKey) })
         return try await req.view.render("audit", context).encodeResponse(status: status, for: req)
     }

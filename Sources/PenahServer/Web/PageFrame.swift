@@ -39,6 +39,8 @@ struct PageFrame: Encodable {
     var csrfToken: String?
     /// Set on signed-in pages: drives the warning before the idle timeout.
     var sessionIdleSeconds: Int?
+    /// A page of wide tables (accounts, the audit trail): the main column takes the screen's width.
+    var wide = false
     /// Unread notifications, shown in the header of a signed-in page and kept live there.
     var unreadNotifications: Int?
     /// The staff menu of a signed-in page: the pages the role may open (the public links are for public pages).
@@ -62,5 +64,14 @@ struct PageFrame: Encodable {
         unsupportedLanguage = request.unsupportedLanguageCode
         self.signedIn = signedIn
         doneKey = DoneBanner.named(in: request)?.messageKey
+    }
+}
+
+extension PageFrame {
+    /// The same frame, for a page of wide tables.
+    func widened() -> PageFrame {
+        var frame = self
+        frame.wide = true
+        return frame
     }
 }

@@ -139,7 +139,21 @@ struct AdminPagesTests {
             #expect(all.status == .ok)
             #expect(all.body.string.contains("denied") && all.body.string.contains(id))
             let log = try await app.send(.GET, "/audit/records/\(id)", headers: headers)
-            #expect(log.body.string.contains("staff.create") && log.body.string.contains("auth.signIn"))
+            // Actions and roles by their translated names (az by default), not their codes.
+            #expect(log.body.string.contains("<td>İşçinin yaradılması</td>") && log.body.string.contains("<td>Sistemə giriş</td>"))
+            #expect(!log.body.string.contains("<td>staff.create</td>"))
+            // An event on a case shows the case's number beside its id, and the actor's role by name.
+            let reception = try await app.caller(.reception)
+            let caseID = try await reception.register()
+            let number = try #require(try await CaseRecord.find(caseID, on: app.db)?.number)
+            let onCase = try await app.send(.GET, "/audit/records/\(caseID)?lang=en", headers: headers).body.string
+            #expect(onCase.contains("<td>Case registered</td>") && onCase.contains("<td>Reception operator</td>"))
+            #expect(onCase.contains("case \(number) <a href=\"/audit/records/\(caseID)\">"))
+            #expect(!onCase.contains("İsmayılova"), "the auditor reads who touched a case, never what it says")
+            // Wide tables take the screen's width (1280 px shows every column); other pages keep the reading width.
+            #expect(onCase.contains("<main id=\"main\" tabindex=\"-1\" class=\"wide\">"))
+            let start = try await app.send(.GET, "/staff", headers: headers).body.string
+            #expect(start.contains("<main id=\"main\" tabindex=\"-1\">"))
             let byUser = try await app.send(.GET, "/audit?user=\(auditor.username)", headers: headers)
             #expect(!byUser.body.string.contains("auth.signIn"))
             let badDate = try await app.send(.GET, "/audit?from=31.02.2026&lang=en", headers: headers)

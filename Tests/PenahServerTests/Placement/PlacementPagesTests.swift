@@ -33,6 +33,8 @@ struct PlacementPagesTests {
             let inbox = try await app.send(.GET, "/sxa/inbox?lang=en", headers: sxa.headers)
             #expect(inbox.status == .ok && inbox.body.string.contains(request.pseudonym))
             let detail = try await app.send(.GET, "/sxa/requests/\(request.id!)?lang=en", headers: sxa.headers)
+            // SXA's side of the thread is its conversation with DOST (the DOST side's is with SXA).
+            #expect(detail.body.string.contains("<h2 id=\"thread-h\">Conversation with DOST</h2>"))
             #expect(detail.status == .ok && !detail.body.string.contains("<script>") && detail.body.string.contains("&lt;script&gt;"))
             let noShelter = try await app.send(.POST, "/sxa/requests/\(request.id!)/decision?lang=en", headers: sxa.headers,
                                                body: formBody([("csrf", sxa.csrf), ("decision", "approved")]))
