@@ -87,6 +87,9 @@ final class NotificationHub: Sendable {
 
     /// Open pages, for the tests and `/health`.
     var connected: Int { listeners.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
+
+    /// One person's open pages.
+    func connected(_ user: UUID) -> Int { listeners.withLockedValue { $0[user]?.count ?? 0 } }
 }
 
 extension Request {

@@ -39,9 +39,7 @@ final class BoardRelay: Sendable {
 
     /// Sends the nudge with the caller's transaction: PostgreSQL delivers it at COMMIT, never before.
     func nudge(_ users: Set<UUID>, on db: any SQLDatabase) async throws {
-        let payload = String(decoding: try JSONEncoder().encode(Nudge(node: node, users: users.sorted { $0.uuidString < $1.uuidString })), as: UTF8.self)
-        if let batch = WriteCombiner.currentBatch { return batch.defer(.init(channel: channel, payload: payload)) }
-        try await db.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
+        try await send(Nudge(node: node, users: users.sorted { $0.uuidString < $1.uuidString }), on: db)
     }
 
     /// The call's time travels as whole milliseconds, exactly as the calling node's boards have
@@ -127,11 +125,16 @@ final class BoardRelay: Sendable {
     }
 
     func notify(on db: any SQLDatabase, unitCode: String, event: BoardBroadcaster.Event) async throws {
-        let message = Message(node: node, unitCode: unitCode, number: event.number, desk: event.desk,
-                              calledAtMs: BoardBroadcaster.Event.milliseconds(event.calledAt))
+        try await send(Message(node: node, unitCode: unitCode, number: event.number, desk: event.desk,
+                               calledAtMs: BoardBroadcaster.Event.milliseconds(event.calledAt)), on: db)
+    }
+
+    /// A message to the other nodes, sent with the caller's transaction (delivered at its COMMIT).
+    private func send(_ message: some Encodable, on db: any SQLDatabase) async throws {
         let payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
         // In a group commit the batch sends its notifications together, before its COMMIT.
         if let batch = WriteCombiner.currentBatch { return batch.defer(.init(channel: channel, payload: payload)) }
+        // Raw: pg_notify is a function call, not a query SQLKit builds; channel and payload are bound.
         try await db.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
     }
 

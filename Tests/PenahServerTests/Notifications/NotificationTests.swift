@@ -82,6 +82,39 @@ struct NotificationTests {
         }
     }
 
+    @Test("a page that goes away mid-feed is unsubscribed at the next change, and the (debug) server stays up")
+    func clientDisconnects() async throws {
+        try await withPenah { app in
+            let lawyer = try await app.makeStaff(.lawyer)
+            let user = try lawyer.user.requireID()
+            let session = try await app.webSession(for: lawyer)
+            let port = try await app.startServerOnFreePort()
+            do {
+                let client = HTTPClient(eventLoopGroupProvider: .singleton)
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/notifications/events")
+                request.headers.add(name: "Cookie", value: "penah_session=\(session.cookie)")
+                let response = try await client.execute(request, timeout: .seconds(30))
+                var body = response.body.makeAsyncIterator()
+                var text = ""
+                while !text.contains("data: 0\n") { text += String(buffer: try #require(try await body.next())) }
+                #expect(NotificationHub.shared.connected(user) == 1)
+                // The browser goes away without a word.
+                try await client.shutdown()
+                for _ in 0..<200 where NotificationHub.shared.connected(user) > 0 {
+                    NotificationHub.shared.ping([user])
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(NotificationHub.shared.connected(user) == 0)
+                let health = try await app.http.client.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(10))
+                #expect(health.status == .ok)
+            } catch {
+                await app.server.shutdown()
+                throw error
+            }
+            await app.server.shutdown()
+        }
+    }
+
     @Test("an open page hears its count live (server-sent events) when a notification commits, and the feed ends with the session")
     func live() async throws {
         try await withPenah { app in
