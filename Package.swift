@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
-            exclude: ["Pages/__Snapshots__"]
+            exclude: ["Pages/__Snapshots__", "Web/QRFixtures.txt", "Web/QRFixtures.py"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -43,12 +43,7 @@ enum Notifications {
             notification.createdAt = now
             return notification
         }.create(on: db)
-        if let batch = WriteCombiner.currentBatch { batch.afterCommit { NotificationHub.shared.ping(users) } }
-        else { NotificationHub.shared.ping(users) }
-        // Pages open on the other nodes hear of it through the relay, at COMMIT.
-        if let relay = (db.context.configuration as? CombinedWrites)?.nodes.relay, let sql = db as? any SQLDatabase {
-            try await relay.nudge(users, on: sql)
-        }
+        try await NotificationHub.shared.wake(users, with: db)
     }
 
     static func unread(for user: UUID, on db: any Database) async throws -> Int {
@@ -78,6 +73,17 @@ final class NotificationHub: Sendable {
         }
         continuation.onTermination = { _ in cancel() }
         return (stream, cancel)
+    }
+
+    /// Wakes the pages listening for these keys once the caller's write commits: on this node after
+    /// its COMMIT (at once outside a group commit), on the others through the relay, at COMMIT. A key
+    /// is a user's id for their notifications, or a unit's id for its desk pages (see `QueueChanges`):
+    /// ids are unique across tables, so the two never meet.
+    func wake(_ keys: Set<UUID>, with db: any Database) async throws {
+        if let batch = WriteCombiner.currentBatch { batch.afterCommit { self.ping(keys) } } else { ping(keys) }
+        if let relay = (db.context.configuration as? CombinedWrites)?.nodes.relay, let sql = db as? any SQLDatabase {
+            try await relay.nudge(keys, on: sql)
+        }
     }
 
     func ping(_ users: Set<UUID>) {

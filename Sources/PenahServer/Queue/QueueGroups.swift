@@ -67,6 +67,7 @@ final class QueueGroups: Sendable {
                         try await AuditLog.append(on: db, actor: issue.actor, action: "queue.issue", recordType: "ticket",
                                                   recordID: ticket.id?.uuidString)
                     }
+                    try await QueueChanges.signal(unitID: key.unitID, on: db)
                     return tickets
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
@@ -111,6 +112,7 @@ final class QueueGroups: Sendable {
             for (index, earlier) in sameDeskAs {
                 if let ticket = outcomes[earlier].ticket { outcomes[index] = .deskHeld(number: ticket.label) }
             }
+            if !tickets.isEmpty { try await QueueChanges.signal(unitID: key.unitID, on: db) }
             return (outcomes, events)
         }
         if !events.isEmpty { board.publish(unitCode: unitCode, events: events) }

@@ -11,6 +11,7 @@ struct QueuePages: RouteCollection {
         routes.post(.deskCallNext, use: callNext).access(.action(.operateDesk))
         routes.post(.deskIssue, use: issueAtDesk).access(.action(.issueTicket))
         routes.post(.deskTicket, use: act).access(.action(.operateDesk))
+        routes.get(.deskEvents, use: deskEvents).access(.action(.operateDesk))
         routes.get(.kiosk, use: kioskPage).access(.action(.useKiosk))
         routes.post(.kiosk, use: kioskIssue).access(.action(.useKiosk))
         routes.get(.kioskTicket, use: kioskTicket).access(.action(.useKiosk))
@@ -52,6 +53,12 @@ struct QueuePages: RouteCollection {
             throw ValidationProblems([.init(field: "desk", code: "outOfRange")])
         }
         return desk
+    }
+
+    /// The live feed the desk page listens to (see `QueueChanges`).
+    @Sendable func deskEvents(_ req: Request) async throws -> Response {
+        let unit = try await unit(req)
+        return QueueChanges.feed(unitID: try unit.requireID(), sessionToken: req.cookies[Authenticator.sessionCookie]?.string ?? "", db: req.db)
     }
 
     @Sendable func deskPage(_ req: Request) async throws -> Response {

@@ -70,6 +70,7 @@ struct QueueService {
             try await ticket.update(on: db)
             try await AuditLog.append(on: db, actor: actor, action: "queue.\(transition.rawValue)", recordType: "ticket",
                                       recordID: ticketID.uuidString)
+            try await QueueChanges.signal(unitID: try unit.requireID(), on: db)
             let announced = transition == .recall || transition == .transfer
             return (ticket, announced ? try await board.announce(unitCode: unit.code, ticket: ticket, within: db) : nil)
         }

@@ -50,7 +50,7 @@ enum Authenticator {
             session = try await store.find(token: token, kind: .api)
         } else {
             guard let token = request.cookies[sessionCookie]?.string else { return }
-            session = try await store.find(token: token, kind: .web, touching: request.url.path != SitePath.notificationEvents.rawValue)
+            session = try await store.find(token: token, kind: .web, touching: !SitePath.isLiveFeed(request.url.path))
         }
         guard let session, let unit = session.user.$unit.value else { return }
         request.staff = StaffContext(

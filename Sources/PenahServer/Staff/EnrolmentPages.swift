@@ -16,8 +16,20 @@ struct EnrolmentPages: RouteCollection {
         var needsPassword = true
         var provisioningURI: String?
         var secret: String?
+        /// The provisioning URI as a QR code, drawn by the template (see `QRCode`).
+        var qr: QR?
         var recoveryCodes: [String] = []
         var problems: [ErrorPageContext.FieldLine] = []
+    }
+
+    struct QR: Encodable {
+        let side: Int
+        let path: String
+        init?(_ text: String) {
+            guard let code = try? QRCode(text) else { return nil }
+            side = code.side
+            path = code.pathData
+        }
     }
 
     struct Input: Content {
@@ -44,7 +56,7 @@ struct EnrolmentPages: RouteCollection {
         do {
             let started = try await enrolment(req).start(user: user, password: input.password ?? "", actor: req.auditActor)
             return try await render(req, Context(page: frame(req), step: "confirm", code: code, needsPassword: started.needsPassword,
-                                                 provisioningURI: started.provisioningURI, secret: started.secret,
+                                                 provisioningURI: started.provisioningURI, secret: started.secret, qr: QR(started.provisioningURI),
                                                  recoveryCodes: started.recoveryCodes), status: .ok)
         } catch let validation as ValidationProblems {
             let problems = validation.problems.map { ErrorPageContext.FieldLine(field: $0.field, messageKey: $0.messageKey) }

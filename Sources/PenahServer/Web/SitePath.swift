@@ -26,6 +26,7 @@ enum SitePath: String, CaseIterable, Sendable {
     case deskCallNext = "/desk/:unitCode/call-next"
     case deskIssue = "/desk/:unitCode/issue"
     case deskTicket = "/desk/:unitCode/tickets/:id/:action"
+    case deskEvents = "/desk/:unitCode/events"
     case kiosk = "/kiosk/:unitCode"
     case kioskTicket = "/kiosk/:unitCode/tickets/:id"
     case board = "/board/:unitCode"
@@ -105,6 +106,13 @@ enum SitePath: String, CaseIterable, Sendable {
     }
 
     static func named(_ name: String) -> SitePath? { byName[name] }
+
+    /// The live feeds an open page keeps connected (notifications, a desk's queue): reading them is
+    /// not activity, so they do not keep an idle session alive.
+    static func isLiveFeed(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        return path == notificationEvents.rawValue || (parts.count == 3 && parts[0] == "desk" && parts[2] == "events")
+    }
 
     private static let byName = Dictionary(uniqueKeysWithValues: allCases.map { ("\($0)", $0) })
     private static let segment = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#;"))

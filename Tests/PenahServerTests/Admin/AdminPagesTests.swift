@@ -45,6 +45,10 @@ struct AdminPagesTests {
             let secretText = try #require(URLComponents(string: "otpauth://" + uri.replacingOccurrences(of: "&amp;", with: "&"))?
                 .queryItems?.first { $0.name == "secret" }?.value)
             let secret = try #require(Base32.decode(secretText))
+            // Beside it, the same URI as a QR code drawn on the page (no image from elsewhere).
+            let drawn = try QRCode("otpauth://" + uri.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(started.body.string.contains("<path d=\"\(drawn.pathData)\" fill=\"black\"/>"))
+            #expect(!started.body.string.contains("<img"))
             // Not usable before confirmation.
             let early = try await app.send(.POST, "/api/v1/auth/token", headers: jsonHeaders, body: jsonBody([
                 "username": "leyla.h", "password": "my own long pass phrase", "otp": TOTP.code(secret: secret, step: TOTP.step(at: Date()) - 1),

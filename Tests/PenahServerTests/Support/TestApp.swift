@@ -115,5 +115,7 @@ extension Application {
 extension Route {
     /// A live feed that never ends (a signed-in page's notifications): route walks that read each
     /// answer whole skip it; `NotificationTests.live` opens it over HTTP instead.
-    var streamsForever: Bool { path.map(\.description) == SitePath.notificationEvents.components.map(\.description) }
+    var streamsForever: Bool {
+        [SitePath.notificationEvents, .deskEvents].contains { path.map(\.description) == $0.components.map(\.description) }
+    }
 }
