@@ -11,6 +11,7 @@ LANGS = ["az", "ru", "en"]
 PUBLIC = ["/", "/safety"]
 STAFF = ["/staff", "/admin/users", "/admin/units"]
 failures = []
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
 # Screenshots of the walk's steps, kept by CI as artefacts.
 SHOTS = os.path.join(".build", "e2e-shots")
 os.makedirs(SHOTS, exist_ok=True)
@@ -56,7 +57,35 @@ def check_page(page, path, lang):
     page.set_viewport_size({"width": 640, "height": 800})
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     check(overflow <= 1, f"{label} scrolls sideways at 200 % zoom ({overflow}px)")
+    # A phone: 360 px wide.
+    page.set_viewport_size({"width": 360, "height": 740})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    check(overflow <= 1, f"{label} scrolls sideways at 360 px ({overflow}px)")
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def errors(page):
+    """The error summary and the messages beside the fields, if the page shows any."""
+    if not page.locator(".error-summary").count():
+        return ""
+    return " | ".join([page.inner_text(".error-summary")] + page.locator(".field-error, .error-message").all_inner_texts())
+
+
+def submit(page, form, what):
+    """Presses the form's button and fails with the page's error summary if it shows one."""
+    page.click(f"{form} button[type=submit]")
+    problem = errors(page)
+    check(not problem, f"{what}: {problem[:300]}")
+
+
+def decoded_qr(page, selector):
+    """The text of the QR code drawn at selector, read from a screenshot by zxing-cpp."""
+    import io
+    import zxingcpp
+    from PIL import Image
+    image = Image.open(io.BytesIO(page.locator(selector).screenshot()))
+    found = zxingcpp.read_barcodes(image)
+    return found[0].text if found else None
 
 
 def next_totp_step():
@@ -156,6 +185,29 @@ with sync_playwright() as p:
             check_page(page, path, lang)
     shot(page, "01-admin-start")
 
+    # Enrolment: the admin invites a person; in that person's browser the QR code drawn beside the
+    # secret reads back (zxing-cpp, from a screenshot) as exactly the otpauth URI shown.
+    page.goto(f"{BASE}/admin/users?lang=en")
+    page.fill("#username", "e2e.enrolled")
+    page.fill("#displayName", "Aynur Qasımova")
+    page.select_option("#role", "psychologist")
+    page.select_option("#unit", "BAKU-1")
+    submit(page, "form[action='/admin/users']", "inviting a person")
+    invitation = page.inner_text("p.code strong").strip()
+    enrolling = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    enrolling.goto(f"{BASE}/enrol?lang=en")
+    enrolling.fill("#code", invitation)
+    enrolling.fill("#password", os.environ["E2E_PASSWORD"])
+    submit(enrolling, "form[action='/enrol']", "starting enrolment")
+    uri = enrolling.inner_text("p.code code").strip()
+    check(uri.startswith("otpauth://"), f"enrolment shows no otpauth URI: {uri[:40]}")
+    check(decoded_qr(enrolling, "figure.qr svg") == uri, "the enrolment QR code does not read as the URI beside it")
+    audit(enrolling, "/enrol with its QR code")
+    shot(enrolling, "01b-enrol-qr")
+    enrolling.fill("#otp", totp(uri))
+    submit(enrolling, "form[action='/enrol/confirm']", "confirming enrolment")
+    enrolling.context.close()
+
     # Reception: desk and kiosk; then the public hall board receives a call live.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(desk, os.environ["E2E_RECEPTION"], os.environ["E2E_RECEPTION_TOTP_URI"])
@@ -198,6 +250,19 @@ with sync_playwright() as p:
     check(desk.locator(".error-summary").count() == 1, "a second 'call next' at a held desk did not ask to finish first")
     check(desk.evaluate("document.activeElement && document.activeElement.classList.contains('error-summary')"),
           "the error summary did not take the focus")
+    # The desk page keeps itself current: a ticket taken at the kiosk appears in its waiting list
+    # without a reload.
+    desk.goto(f"{BASE}/desk/BAKU-1?desk=3&lang=en")
+    desk.evaluate("window.__notReloaded = 1")
+    kiosk.goto(f"{BASE}/kiosk/BAKU-1?lang=en")
+    kiosk.click(".kiosk-button")
+    waiting = kiosk.inner_text(".ticket-number").strip()
+    try:
+        desk.wait_for_function("n => document.querySelector('#desk-live ol.waiting') && document.querySelector('#desk-live ol.waiting').textContent.includes(n)",
+                               arg=waiting, timeout=5000)
+    except Exception:
+        check(False, f"the desk's waiting list did not show {waiting} live")
+    check(desk.evaluate("window.__notReloaded") == 1, "the desk page reloaded instead of updating itself")
 
     # Intake: reception registers a case through the form; the case page and its printable in
     # every language, for reception and for the lawyer (who also sees the interview forms).
@@ -211,10 +276,24 @@ with sync_playwright() as p:
     desk.fill("#victim-documentNumber", "AZE12345678")
     desk.fill("#victim-address", "\"'><script>alert(1)</script>")
     desk.check("#consent-services")
+    desk.check("#consent-referral")
     desk.click("form.intake button[type=submit]")
     check("/cases/" in desk.url and "/new" not in desk.url, f"registration did not open the case ({desk.url})")
     case_path = urllib.parse.urlparse(desk.url).path
     check("<script>alert" not in desk.content(), "hostile text reached the page unescaped")
+    # Results as you type: the list narrows without pressing the button, the address follows, and
+    # "Ismayilova" typed on a keyboard without Azerbaijani letters finds "İsmayılova".
+    desk.goto(f"{BASE}/cases?lang=en")
+    result = f"#case-results a[href='{case_path}']"
+    desk.fill("#q", "Qqxzw")
+    try:
+        desk.wait_for_selector(result, state="detached", timeout=5000)
+        desk.fill("#q", "Ismayilova")
+        desk.wait_for_selector(result, timeout=5000)
+    except Exception:
+        check(False, "the case list did not follow the search as it was typed")
+    check("q=Ismayilova" in desk.url, f"the address did not follow the search: {desk.url}")
+    shot(desk, "03b-search-as-you-type")
     for lang in LANGS:
         check_page(desk, case_path, lang)
         check_page(desk, "/cases", lang)
@@ -262,12 +341,75 @@ with sync_playwright() as p:
     check("choked" in kept.inner_text("main"), "the kept interview was not saved")
     kept.context.close()
 
-    # SXA and the shelter: their pages in every language (none of them may show identity; the Swift
-    # suite walks them for it).
+    # The rest of the five steps, clicked through: the act, the psychologist's section, the joint
+    # decision with both signatures, the police notice, the placement request; SXA approves it into a
+    # shelter and the lawyer's open page hears of it live; the shelter admits her by code, and
+    # discharges her after asking.
+    desk.goto(f"{BASE}{case_path}?lang=en")
+    desk.select_option("#kind", "policeProtocol")
+    desk.set_input_files("#file", files=[{"name": "akt.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    submit(desk, "form[action$='/documents']", "uploading the act")
+    psychologist = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    sign_in(psychologist, os.environ["E2E_PSYCHOLOGIST"], os.environ["E2E_PSYCHOLOGIST_TOTP_URI"])
+    psychologist.goto(f"{BASE}{case_path}?lang=ru")
+    psychologist.check("#vf-psychological")
+    psychologist.select_option("#relationship", "spouse")
+    psychologist.check("#need-shelter")
+    psychologist.fill("#notes", "Боится возвращаться домой")
+    submit(psychologist, "form[action$='/assessment']", "the psychological section")
+    lawyer.goto(f"{BASE}{case_path}?lang=en")
+    lawyer.check("#needsRehabilitation")
+    lawyer.check("#svc-shelter")
+    submit(lawyer, "form[action$='/decision']", "drafting the decision")
+    submit(lawyer, "form[action$='/decision/sign']", "the lawyer's signature")
+    psychologist.goto(f"{BASE}{case_path}?lang=ru")
+    submit(psychologist, "form[action$='/decision/sign']", "the psychologist's signature")
+    shot(psychologist, "05b-signed-360px")
+    lawyer.goto(f"{BASE}{case_path}?lang=en")
+    submit(lawyer, "form[action$='/notices']", "the police notice")
+    lawyer.goto(f"{BASE}{case_path}?lang=en")
+    submit(lawyer, "form[action$='/placement']", "the placement request")
+    lawyer.goto(f"{BASE}{case_path}?lang=en")
+    unread = lawyer.inner_text("#notification-count").strip()
     sxa = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(sxa, os.environ["E2E_SXA"], os.environ["E2E_SXA_TOTP_URI"])
-    shelter = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sxa.goto(f"{BASE}/sxa/inbox?lang=en")
+    sxa.click("a[href^='/sxa/requests/']")
+    audit(sxa, "SXA's request page")
+    check("İsmayılova" not in sxa.content() and "5ZK8M2P" not in sxa.content(), "identity reached SXA's request page")
+    sxa.locator("input[name=shelterId]").first.check()
+    submit(sxa, "form:has(input[name=shelterId])", "SXA's approval")
+    shot(sxa, "06b-sxa-approved")
+    try:
+        lawyer.wait_for_function("n => document.getElementById('notification-count').textContent.trim() !== n", arg=unread, timeout=5000)
+    except Exception:
+        check(False, "the lawyer's open page did not hear of SXA's approval")
+    lawyer.reload()
+    admission = lawyer.inner_text(".ticket-number.code").strip()
+    slip = lawyer.get_attribute("a[href$='/slip']", "href") or lawyer.get_attribute(".ticket-card a", "href")
+    for lang in LANGS:
+        check_page(lawyer, slip, lang)
+    shelter = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
     sign_in(shelter, os.environ["E2E_SHELTER"], os.environ["E2E_SHELTER_TOTP_URI"])
+    shelter.goto(f"{BASE}/shelter/SHELTER-SXA-1?lang=az")
+    shelter.fill("#admissionCode", admission)
+    submit(shelter, "form[action$='/admissions']", "admission by code")
+    check("İsmayılova" not in shelter.content(), "identity reached the shelter with the admission")
+    shot(shelter, "08-shelter-stay")
+    shelter.click("form[action*='/discharge'] button.danger")
+    check(shelter.locator("form button.danger").count() == 1 and "/discharge" in (shelter.get_attribute("form:has(button.danger)", "action") or ""),
+          "discharging did not ask for confirmation")
+    audit(shelter, "the discharge's confirmation page")
+    shelter.click("form button.danger")
+    check(shelter.locator(".success-banner").count() == 1, "the discharge did not confirm what happened")
+    lawyer.goto(f"{BASE}{case_path}?lang=en")
+    check("discharged" in lawyer.inner_text("section[aria-labelledby='placement-h']").lower(),
+          "the case page does not show the discharge")
+    shot(lawyer, "09-case-discharged")
+
+    # SXA and the shelter: their pages in every language (none of them may show identity; the Swift
+    # suite walks them for it).
+    shelter.set_viewport_size({"width": 1280, "height": 900})
     for lang in LANGS:
         for path in ["/sxa/inbox", "/sxa/stays", "/shelters"]:
             check_page(sxa, path, lang)
