@@ -24,6 +24,7 @@ public enum Action: String, CaseIterable, Sendable {
     case decideCase
     case refuseCase
     case readCaseAccessLog
+    case assignCase
     case informPolice
     case readNotice
     case retryNotice
@@ -55,7 +56,8 @@ public enum AccessPolicy {
         for role in [Role.reception, .callCentre, .lawyer, .psychologist] { table[role]?.merge(caseWork) { $1 } }
         for role in [Role.lawyer, .psychologist] { table[role]?.merge([.writeAssessment: .unit, .decideCase: .unit]) { $1 } }
         table[.lawyer]?.merge([.refuseCase: .unit]) { $1 }
-        table[.supervisor]?.merge([.readCase: .region, .readDocument: .region, .refuseCase: .region, .readCaseAccessLog: .region]) { $1 }
+        table[.supervisor]?.merge([.readCase: .region, .readDocument: .region, .refuseCase: .region, .readCaseAccessLog: .region,
+                                   .assignCase: .region]) { $1 }
         table[.auditor]?.merge([.readCaseAccessLog: .all]) { $1 }
         // Informing the police: the lawyer writes and sends; supervisors watch and retry in their region.
         table[.lawyer]?.merge([.informPolice: .unit, .readNotice: .unit, .retryNotice: .unit]) { $1 }

@@ -18,6 +18,16 @@ struct CaseAPI: RouteCollection {
         one.post("decision", "sign", use: sign).access(.action(.decideCase))
         one.post("refusal", use: refuse).access(.action(.refuseCase))
         one.get("access-log", use: accessLog).access(.action(.readCaseAccessLog))
+        one.post("assignment", use: assign).access(.action(.assignCase))
+    }
+
+    struct AssignmentInput: Decodable { let userId: UUID? }
+
+    /// `POST /api/v1/cases/{id}/assignment {userId}`: the supervisor sets the responsible worker.
+    @Sendable func assign(_ req: Request) async throws -> CaseAssigning.Assigned {
+        let input = try req.decodeJSON(AssignmentInput.self)
+        return try await CaseAssigning(db: req.db).assign(caseID: req.parameters.get("caseID", as: UUID.self), to: input.userId,
+                                                          staff: try req.requireStaff(), actor: req.auditActor)
     }
 
     @Sendable func register(_ req: Request) async throws -> Response {

@@ -33,8 +33,7 @@ struct CaseList {
         let registeredAt: Date
         let overdue: Bool
         let clocks: [CaseClocks.View]
-        /// Who is responsible: the interviewing lawyer and psychologist, or who registered it while
-        /// nobody interviews yet. For the staff pages; not part of the API's answer.
+        /// Who is responsible (`CaseRecord.responsible`). For the staff pages; not part of the API's answer.
         var responsible: [UUID] = []
 
         enum CodingKeys: String, CodingKey { case id, number, initials, status, unitCode, registeredAt, overdue, clocks }
@@ -46,7 +45,7 @@ struct CaseList {
         let scope = try await CaseScope.resolve(staff, .readCase, on: db)
         var builder = scope.apply(CaseRecord.query(on: db))
         if query.mine {
-            builder = builder.group(.or) { $0.filter(\.$registeredBy == staff.userID).filter(\.$lawyerID == staff.userID).filter(\.$psychologistID == staff.userID) }
+            builder = builder.group(.or) { CaseScope.worksOn($0, staff.userID) }
         }
         if let status = query.status { builder = builder.filter(\.$status == status) }
         if query.overdue { builder = Self.clockMayRun(builder) }
@@ -78,7 +77,7 @@ struct CaseList {
             items.append(Item(id: record.id!, number: record.number, initials: try await CaseIdentity.open(record, vault: vault).initials,
                               status: record.status.rawValue, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
                               overdue: Self.runningOverdue(clocks), clocks: clocks,
-                              responsible: [record.lawyerID, record.psychologistID].compactMap { $0 }.nilIfEmpty ?? [record.registeredBy]))
+                              responsible: record.responsible))
         }
         let next = rows.count > limit ? page.last.map { Self.encodeCursor($0.id!) } : nil
         return Page(items: items, nextCursor: next)

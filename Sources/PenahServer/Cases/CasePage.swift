@@ -53,6 +53,24 @@ struct CasePage {
         /// The page's sections this reader has, for the in-page navigation.
         let contents: [SectionLink]
         let showsRefusal: Bool
+        let responsible: ResponsibleSection
+    }
+
+    /// Who answers for the case, and for a supervisor the form that changes it (see `CaseAssigning`).
+    struct ResponsibleSection: Encodable {
+        let name: String?
+        let options: [SelectOption]?
+        let selected: String?
+
+        static func of(caseID: UUID, status: CaseStatus, staff: StaffContext, db: any Database) async throws -> ResponsibleSection {
+            guard let record = try await CaseRecord.find(caseID, on: db) else { throw Abort(.notFound) }
+            let name = try await record.responsibleID.asyncMap { try await StaffUser.find($0, on: db)?.displayName } ?? nil
+            guard AccessPolicy.allows(staff.role, .assignCase), status != .refused else { return ResponsibleSection(name: name, options: nil, selected: nil) }
+            let options = try await CaseAssigning.candidates(unitID: record.$unit.id, on: db).map { user in
+                SelectOption(value: user.id!.uuidString, labelKey: nil, label: user.displayName + " · " + Catalogue.shared.text(user.role.messageKey, .fallback))
+            }
+            return ResponsibleSection(name: name, options: options, selected: record.responsibleID?.uuidString)
+        }
     }
 
     struct SectionLink: Encodable { let href: String; let labelKey: String }
@@ -160,7 +178,8 @@ struct CasePage {
             .registration: "#identity-h", .interview: detail.assessments != nil ? "#interview-h" : "#decision-h", .decision: "#decision-h",
             .police: police != nil ? "#police-h" : "#decision-h", .placement: placement != nil ? "#placement-h" : "#decision-h",
         ]
-        let contents = [("#progress-h", "progress.heading"), ("#clocks-h", "case.page.clocks"), ("#identity-h", "case.page.identity"),
+        let contents = [("#progress-h", "progress.heading"), ("#clocks-h", "case.page.clocks"), ("#responsible-h", "case.assign.heading"),
+                        ("#identity-h", "case.page.identity"),
                         ("#docs-h", "case.doc.heading")]
             + (detail.assessments != nil ? [("#interview-h", "case.interview.heading")] : []) + [("#decision-h", "case.decision.heading")]
             + (police != nil ? [("#police-h", "notice.heading")] : []) + (placement != nil ? [("#placement-h", "placement.heading")] : [])
@@ -188,7 +207,8 @@ struct CasePage {
             problems: FormProblems.lines(problems, labelPrefixes: ["case.interview.", "case.decision.", "case.refusal.", "case.doc.", "notice.", "placement.form."]),
             police: police, placement: placement,
             progress: CaseProgress.of(facts).map { ProgressLine($0, href: anchors[$0.step] ?? "#decision-h", req.language) },
-            contents: contents.map { SectionLink(href: $0.0, labelKey: $0.1) }, showsRefusal: showsRefusal))
+            contents: contents.map { SectionLink(href: $0.0, labelKey: $0.1) }, showsRefusal: showsRefusal,
+            responsible: try await ResponsibleSection.of(caseID: detail.id, status: status, staff: staff, db: req.db)))
     }
 
     static func placementSection(_ detail: CaseDetail, facts: CaseFacts, staff: StaffContext, language: Language) -> PlacementSection? {

@@ -18,6 +18,7 @@ struct CasePages: RouteCollection {
         routes.post(.caseDecision, use: draft).access(.action(.decideCase))
         routes.post(.caseDecisionSign, use: sign).access(.action(.decideCase))
         routes.post(.caseRefusal, use: refuse).access(.action(.refuseCase))
+        routes.post(.caseAssignment, use: assign).access(.action(.assignCase))
         routes.get(.casePrint, use: CasePrint.render).access(.action(.readCase))
     }
 
@@ -57,6 +58,14 @@ struct CasePages: RouteCollection {
     @Sendable func sign(_ req: Request) async throws -> Response {
         try await perform(req, done: .decisionSigned) {
             _ = try await req.caseInterview.sign(caseID: req.parameters.get("caseID", as: UUID.self), staff: try req.requireStaff(), actor: req.auditActor)
+        }
+    }
+
+    @Sendable func assign(_ req: Request) async throws -> Response {
+        try await perform(req, done: .assigned) {
+            _ = try await CaseAssigning(db: req.db).assign(caseID: req.parameters.get("caseID", as: UUID.self),
+                                                           to: req.formValue("userId", limit: 40).flatMap(UUID.init(uuidString:)),
+                                                           staff: try req.requireStaff(), actor: req.auditActor)
         }
     }
 

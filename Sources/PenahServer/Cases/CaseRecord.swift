@@ -31,6 +31,8 @@ final class CaseRecord: Model, @unchecked Sendable {
     @Field(key: "registered_by") var registeredBy: UUID
     @OptionalField(key: "lawyer_id") var lawyerID: UUID?
     @OptionalField(key: "psychologist_id") var psychologistID: UUID?
+    /// The worker a supervisor made responsible for the case (see `CaseAssignment`).
+    @OptionalField(key: "responsible_id") var responsibleID: UUID?
     /// When the ticket was called: the operator and front-office clocks start here (or at registration).
     @OptionalField(key: "called_at") var calledAt: Date?
     @Field(key: "registered_at") var registeredAt: Date
@@ -47,6 +49,19 @@ final class CaseRecord: Model, @unchecked Sendable {
     @OptionalField(key: "refusal_language") var refusalLanguage: Language?
 
     init() {}
+}
+
+extension CaseRecord {
+    /// Everyone working on the case: who registered it, its interviewers and its responsible worker.
+    var workers: Set<UUID> { Set([registeredBy, lawyerID, psychologistID, responsibleID].compactMap { $0 }) }
+
+    /// Who answers for the case: the worker a supervisor made responsible; until then its interviewing
+    /// lawyer and psychologist; until they write, who registered it.
+    var responsible: [UUID] {
+        if let responsibleID { return [responsibleID] }
+        let interviewers = [lawyerID, psychologistID].compactMap { $0 }
+        return interviewers.isEmpty ? [registeredBy] : interviewers
+    }
 }
 
 /// Keyed blind indexes of a case's identity (FIN, phone, document number, name words).

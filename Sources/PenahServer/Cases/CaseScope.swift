@@ -30,7 +30,7 @@ struct CaseScope: Sendable {
         switch reach {
         case .all: true
         case .units(let ids): ids.contains(record.$unit.id)
-        case .own(let user): [record.registeredBy, record.lawyerID, record.psychologistID].contains(user)
+        case .own(let user): record.workers.contains(user)
         }
     }
 
@@ -44,8 +44,14 @@ struct CaseScope: Sendable {
         case .all: return query
         case .units(let ids): return query.filter(\.$unit.$id ~~ Array(ids))
         case .own(let user):
-            return query.group(.or) { $0.filter(\.$registeredBy == user).filter(\.$lawyerID == user).filter(\.$psychologistID == user) }
+            return query.group(.or) { Self.worksOn($0, user) }
         }
+    }
+
+    /// The cases `user` works on (the same people as `CaseRecord.workers`).
+    @discardableResult
+    static func worksOn(_ group: QueryBuilder<CaseRecord>, _ user: UUID) -> QueryBuilder<CaseRecord> {
+        group.filter(\.$registeredBy == user).filter(\.$lawyerID == user).filter(\.$psychologistID == user).filter(\.$responsibleID == user)
     }
 
     /// The case, if it exists and the scope covers it; otherwise 404 (existence does not leak).

@@ -27,5 +27,6 @@ enum PenahMigrations {
         CasesRegisteredMs(),
         CreateStaffNotifications(),
         CreateClockWarnings(),
+        CasesResponsibleWorker(),
     ]
 }

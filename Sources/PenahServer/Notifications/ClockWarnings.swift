@@ -51,7 +51,7 @@ struct ClockWarnings {
     private func warn(_ record: CaseRecord, clock: String, now: Date) async throws -> Bool {
         let id = try record.requireID()
         guard try await ClockWarning.query(on: db).filter(\.$caseID == id).filter(\.$clock == clock).count() == 0 else { return false }
-        let responsible = Set([record.lawyerID, record.psychologistID].compactMap { $0 })
+        let responsible = Set(record.responsible)
         do {
             try await db.writeTransaction { db in
                 let warning = ClockWarning()

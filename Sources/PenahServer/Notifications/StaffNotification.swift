@@ -8,7 +8,7 @@ import Vapor
 /// came in; a notice failed or was acknowledged. A notification names its record by case number or
 /// pseudonym only — never by her name — and links to it.
 enum NotificationKind: String, Codable, CaseIterable, Sendable {
-    case sxaQuestion, placementApproved, placementRefused, urgentRequest, noticeFailed, noticeAcknowledged, clockRunningOut
+    case sxaQuestion, placementApproved, placementRefused, urgentRequest, noticeFailed, noticeAcknowledged, clockRunningOut, caseAssigned
 
     var messageKey: String { "notification.kind.\(rawValue)" }
 }

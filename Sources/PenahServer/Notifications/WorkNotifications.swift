@@ -5,10 +5,10 @@ import PenahDomain
 /// Who is told what, in one place: called inside the write that makes the change.
 enum WorkNotifications {
     /// SXA asked, approved or refused: the DOST workers on the case (who sent the request, its
-    /// lawyer and psychologist), by case number, linking to the case's placement section.
+    /// lawyer, psychologist and responsible worker), by case number, linking to the case's placement section.
     static func toCaseWorkers(_ kind: NotificationKind, about request: PlacementRequest, on db: any Database) async throws {
         guard let record = try await CaseRecord.find(request.caseID, on: db) else { return }
-        let workers = Set([request.submittedBy, record.lawyerID, record.psychologistID].compactMap { $0 })
+        let workers = Set([request.submittedBy, record.lawyerID, record.psychologistID, record.responsibleID].compactMap { $0 })
         try await Notifications.send(kind, label: record.number, link: SitePath.case(request.caseID) + "#placement-h", to: workers, on: db)
     }
 

@@ -129,9 +129,8 @@ struct StaffWork {
         let open = try await scope.apply(CaseRecord.query(on: req.db)).filter(\.$status ~~ CaseStatus.allCases.filter(\.isOpen)).all()
         var load: [UUID: Int] = [:]
         for record in open {
-            // A case counts once for each worker on it; one not yet interviewed counts for who registered it.
-            let workers = Set([record.lawyerID, record.psychologistID].compactMap { $0 })
-            for worker in workers.isEmpty ? [record.registeredBy] : Array(workers) { load[worker, default: 0] += 1 }
+            // A case counts once for each worker responsible for it (`CaseRecord.responsible`).
+            for worker in record.responsible { load[worker, default: 0] += 1 }
         }
         let names = Dictionary(uniqueKeysWithValues: try await StaffUser.query(on: req.db).filter(\.$id ~~ Array(load.keys)).all()
             .map { ($0.id!, $0.displayName) })

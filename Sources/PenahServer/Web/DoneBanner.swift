@@ -4,7 +4,7 @@ import Vapor
 /// The redirect names it in the address (`?done=signed`); only these names are shown, in the
 /// reader's language, so nothing typed, and nothing personal, ever travels in the address.
 enum DoneBanner: String, CaseIterable, Sendable {
-    case registered, documentUploaded, sectionSaved, decisionDrafted, decisionSigned, refused
+    case registered, assigned, documentUploaded, sectionSaved, decisionDrafted, decisionSigned, refused
     case noticeSent, policeAlreadyKnow, noticeRetried, letterDelivered
     case placementRequested, actOverridden, answerSent
     case approved, placementRefused, placementWaiting, questionSent, stayExtended

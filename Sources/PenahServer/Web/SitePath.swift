@@ -41,6 +41,7 @@ enum SitePath: String, CaseIterable, Sendable {
     case caseAssessment = "/cases/:caseID/assessment"
     case caseDecision = "/cases/:caseID/decision"
     case caseDecisionSign = "/cases/:caseID/decision/sign"
+    case caseAssignment = "/cases/:caseID/assignment"
     case caseRefusal = "/cases/:caseID/refusal"
     case casePrint = "/cases/:caseID/print/:document"
     case caseNotices = "/cases/:caseID/notices"

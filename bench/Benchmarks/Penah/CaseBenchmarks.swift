@@ -45,7 +45,7 @@ enum CaseBenchmarks {
     }
 
     /// An invented applicant (no real person), different each time.
-    private static func application(_ i: Int) -> [String: Any] {
+    static func application(_ i: Int) -> [String: Any] {
         ["channel": "inPerson", "applicant": ["kind": "victim"],
          "victim": ["firstName": "Sınaq", "lastName": "Ölçüyeva \(i)", "patronymic": "Benç qızı", "birthDate": "1990-01-01",
                     "sex": "female", "residence": "citizen", "documentType": "idCard", "documentNumber": "AZE\(10_000_000 + i)",

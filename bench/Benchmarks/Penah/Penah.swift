@@ -16,6 +16,7 @@ let benchmarks: @Sendable () -> Void = {
         QueueBenchmarks.register(on: database)
         CaseBenchmarks.register(on: database)
         SecurityBenchmarks.register(on: database)
+        WorkdayBenchmarks.register(on: database)
     }
     Benchmark.teardown = { try await Stage.shared.stopAll() }
 }
@@ -26,6 +27,7 @@ extension BenchmarkMetric {
     static let boardDelay = BenchmarkMetric.custom("call to board event (µs)", useScalingFactor: false)
     static let ticketsPerSecond = BenchmarkMetric.custom("tickets issued per second", polarity: .prefersLarger, useScalingFactor: false)
     static let eventsPerSecond = BenchmarkMetric.custom("audit events verified per second", polarity: .prefersLarger, useScalingFactor: false)
+    static let notificationDelay = BenchmarkMetric.custom("commit to notification on an open page (µs)", useScalingFactor: false)
     static let coldStart = BenchmarkMetric.custom("start to first /health 200 (µs)", useScalingFactor: false)
     static let idleMemory = BenchmarkMetric.custom("server resident memory, idle (kB)", useScalingFactor: false)
 }

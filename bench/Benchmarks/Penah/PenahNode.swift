@@ -65,6 +65,12 @@ final class PenahNode: @unchecked Sendable {
         return try await HTTP.token(url, username: account.username, password: account.password, otpURI: account.otpURI)
     }
 
+    /// A staff member of `role` at `unit`, signed in through the login form; returns the session cookie.
+    func webSignIn(_ username: String, role: String, unit: String) async throws -> String {
+        let account = try createStaff(username, role: role, unit: unit)
+        return try await HTTP.webSession(url, username: account.username, password: account.password, otpURI: account.otpURI)
+    }
+
     struct Staff { let username, password, otpURI: String }
 
     /// `penah user create`, with the TOTP provisioning URI it printed.

@@ -31,7 +31,7 @@ enum QueueBenchmarks {
         }
         Benchmark("\(name) · call to event at 20 hall boards", configuration: .init(metrics: [.boardDelay], maxIterations: 200)) { benchmark in
             let scene = try await Stage.shared.scene(database)
-            let boards = try await Boards(url: scene.url + "/board/BAKU-1/events", count: 20)
+            let boards = try await EventFeeds.boards(url: scene.url + "/board/BAKU-1/events", count: 20)
             defer { boards.close() }
             try await issue(500, scene)
             for _ in benchmark.scaledIterations {
@@ -69,12 +69,20 @@ enum QueueBenchmarks {
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }
 
-/// Hall boards on the live feed (server-sent events), noting when each heard each ticket number.
-final class Boards: Sendable {
+/// Pages on a live feed (server-sent events) — hall boards, or staff pages with a session cookie —
+/// noting when each heard each event, told apart by `key` (read from each `data:` line).
+final class EventFeeds: Sendable {
     private let readers: [Task<Void, Never>]
     private let heard: NIOLockedValueBox<[String: [ContinuousClock.Instant]]>
 
-    init(url: String, count: Int) async throws {
+    /// Hall boards, keyed by the ticket number each call carries.
+    static func boards(url: String, count: Int) async throws -> EventFeeds {
+        try await EventFeeds(url: url, count: count) { data in
+            (try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])?["number"] as? String
+        }
+    }
+
+    init(url: String, count: Int, cookie: String? = nil, key: @escaping @Sendable (String) -> String?) async throws {
         let heard = NIOLockedValueBox<[String: [ContinuousClock.Instant]]>([:])
         self.heard = heard
         let connected = NIOLockedValueBox(0)
@@ -82,7 +90,8 @@ final class Boards: Sendable {
             Task {
                 var request = HTTPClientRequest(url: url)
                 request.headers.add(name: "Accept", value: "text/event-stream")
-                guard let response = try? await HTTP.client.execute(request, timeout: .hours(1)) else { return }
+                if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+                guard let response = try? await HTTP.feeds.execute(request, timeout: .hours(1)), response.status == .ok else { return }
                 connected.withLockedValue { $0 += 1 }
                 var pending = ""
                 do {
@@ -92,27 +101,25 @@ final class Boards: Sendable {
                         while let end = pending.firstIndex(of: "\n") {
                             let line = pending[..<end]
                             pending = String(pending[pending.index(after: end)...])
-                            guard line.hasPrefix("data: "), let data = line.dropFirst(6).data(using: .utf8),
-                                  let event = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                                  let number = event["number"] as? String else { continue }
-                            heard.withLockedValue { $0[number, default: []].append(now) }
+                            guard line.hasPrefix("data: "), let key = key(String(line.dropFirst(6))) else { continue }
+                            heard.withLockedValue { $0[key, default: []].append(now) }
                         }
                     }
                 } catch {}
             }
         }
         for _ in 0..<400 where connected.withLockedValue({ $0 }) < count { try await Task.sleep(for: .milliseconds(10)) }
-        guard connected.withLockedValue({ $0 }) == count else { throw BenchFailure("only some boards connected") }
+        guard connected.withLockedValue({ $0 }) == count else { throw BenchFailure("only some pages connected to \(url)") }
     }
 
-    /// When each board heard `number`; waits until every board has, for at most five seconds.
+    /// When each page heard `number`; waits until every page has, for at most five seconds.
     func arrivals(of number: String) async throws -> [ContinuousClock.Instant] {
         for _ in 0..<5_000 {
             let times = heard.withLockedValue { $0[number] ?? [] }
             if times.count >= readers.count { return times }
             try await Task.sleep(for: .milliseconds(1))
         }
-        throw BenchFailure("not every board heard \(number) within five seconds")
+        throw BenchFailure("not every page heard \(number) within five seconds")
     }
 
     func close() { readers.forEach { $0.cancel() } }

@@ -12,6 +12,10 @@ enum HTTP {
     static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                                    configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)))
 
+    /// Long-lived feeds (boards, open staff pages) on connections of their own, up to 256 at once.
+    static let feeds = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                  configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
+
     struct Answer {
         let status: HTTPResponseStatus
         let body: ByteBuffer
@@ -46,6 +50,59 @@ enum HTTP {
             throw BenchFailure("sign-in as \(username) answered \(answer.status.code)")
         }
         return token
+    }
+
+    /// A `multipart/form-data` upload of one PDF with the given fields.
+    static func upload(_ url: String, token: String, fields: [String: String], file: Data) async throws -> Answer {
+        let boundary = "penah-bench-\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"akt.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer " + token)
+        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
+        request.body = .bytes(ByteBuffer(data: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        return Answer(status: response.status, body: try await response.body.collect(upTo: 8 << 20))
+    }
+
+    /// A page as a signed-in browser asks for it.
+    static func page(_ url: String, cookie: String) async throws -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Cookie", value: cookie)
+        request.headers.add(name: "Accept", value: "text/html")
+        let response = try await client.execute(request, timeout: .seconds(30))
+        return Answer(status: response.status, body: try await response.body.collect(upTo: 8 << 20))
+    }
+
+    /// Signs in through the login form, as a browser does (its CSRF token, the TOTP code `otpStep`
+    /// steps ahead so that an API sign-in in the same 30 seconds does not use the same code); returns
+    /// the `Cookie` header value of the session.
+    static func webSession(_ base: String, username: String, password: String, otpURI: String, otpStep: Int = 0) async throws -> String {
+        let form = try await client.execute(HTTPClientRequest(url: base + "/login"), timeout: .seconds(30))
+        let pre = form.headers["Set-Cookie"].compactMap { $0.split(separator: ";").first.map(String.init) }.joined(separator: "; ")
+        let html = String(buffer: try await form.body.collect(upTo: 1 << 20))
+        guard let csrf = html.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first else {
+            throw BenchFailure("the login page has no CSRF token")
+        }
+        let code = try TOTP.code(uri: otpURI, at: Date().addingTimeInterval(Double(otpStep) * 30))
+        var request = HTTPClientRequest(url: base + "/login")
+        request.method = .POST
+        request.headers.add(name: "Cookie", value: pre)
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        let fields = [("csrf", csrf), ("username", username), ("password", password), ("otp", code)]
+        let body = fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        request.body = .bytes(ByteBuffer(string: body))
+        let answer = try await client.execute(request, timeout: .seconds(30))
+        guard let session = answer.headers["Set-Cookie"].first(where: { $0.hasPrefix("penah_session=") })?.split(separator: ";").first else {
+            throw BenchFailure("signing in as \(username) through the login form answered \(answer.status.code)")
+        }
+        return String(session)
     }
 
     /// Fails the benchmark unless the answer has the status a working server gives.
