@@ -367,6 +367,16 @@ with sync_playwright() as p:
     shot(psychologist, "05b-signed-360px")
     lawyer.goto(f"{BASE}{case_path}?lang=en")
     submit(lawyer, "form[action$='/notices']", "the police notice")
+    # The police letter, printed, is one A4 page (Chromium's own print to PDF, pages counted).
+    lawyer.goto(f"{BASE}{case_path}?lang=en")
+    letter = lawyer.get_attribute("a[href$='/letter']", "href")
+    check(letter is not None, "the case page has no police letter to print")
+    if letter:
+        lawyer.goto(f"{BASE}{letter}")
+        check(lawyer.locator("html").get_attribute("lang") == "az", "the police letter is not in Azerbaijani by default")
+        pdf = lawyer.pdf(format="A4")
+        pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        check(pages == 1, f"the police letter prints on {pages} A4 pages, not one")
     lawyer.goto(f"{BASE}{case_path}?lang=en")
     submit(lawyer, "form[action$='/placement']", "the placement request")
     lawyer.goto(f"{BASE}{case_path}?lang=en")
