@@ -17,6 +17,8 @@ struct CaseList {
         var status: CaseStatus?
         var text: String?
         var mine = false
+        /// The start page shows no initials: it skips opening each case's sealed identity.
+        var initials = true
         /// Name words match loosely and by their start as well (the page's search; the API keeps to the contract).
         var forgiving = false
         var overdue = false
@@ -74,7 +76,7 @@ struct CaseList {
         var items: [Item] = []
         for record in page {
             let clocks = CaseClocks.views(record, standards: standards, now: now)
-            items.append(Item(id: record.id!, number: record.number, initials: try await CaseIdentity.open(record, vault: vault).initials,
+            items.append(Item(id: record.id!, number: record.number, initials: query.initials ? try await CaseIdentity.open(record, vault: vault).initials : "",
                               status: record.status.rawValue, unitCode: codes[record.$unit.id] ?? "", registeredAt: record.registeredAt,
                               overdue: Self.runningOverdue(clocks), clocks: clocks,
                               responsible: record.responsible))

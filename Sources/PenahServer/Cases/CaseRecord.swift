@@ -57,9 +57,11 @@ extension CaseRecord {
 
     /// Who answers for the case: the worker a supervisor made responsible; until then its interviewing
     /// lawyer and psychologist; until they write, who registered it.
-    var responsible: [UUID] {
-        if let responsibleID { return [responsibleID] }
-        let interviewers = [lawyerID, psychologistID].compactMap { $0 }
+    var responsible: [UUID] { Self.responsible(assigned: responsibleID, lawyer: lawyerID, psychologist: psychologistID, registeredBy: registeredBy) }
+
+    static func responsible(assigned: UUID?, lawyer: UUID?, psychologist: UUID?, registeredBy: UUID) -> [UUID] {
+        if let assigned { return [assigned] }
+        let interviewers = [lawyer, psychologist].compactMap { $0 }
         return interviewers.isEmpty ? [registeredBy] : interviewers
     }
 }

@@ -72,6 +72,7 @@ struct StaffWork {
     private func myCases() async throws -> Section {
         var query = CaseList.Query()
         query.mine = true
+        query.initials = false
         query.limit = 50
         let items = try await req.caseList.list(query, staff: staff, actor: req.auditActor, now: now).items
             .filter { CaseStatus(rawValue: $0.status) != .refused }
@@ -90,6 +91,7 @@ struct StaffWork {
     private func overdueCases() async throws -> Section {
         var query = CaseList.Query()
         query.overdue = true
+        query.initials = false
         query.limit = 50
         let page = try await req.caseList.list(query, staff: staff, actor: req.auditActor, now: now)
         var section = Section(id: "overdue", headingKey: "work.overdue.heading", emptyKey: "work.overdue.empty")
@@ -126,16 +128,18 @@ struct StaffWork {
     /// The supervisor's view of who carries which open cases in their scope.
     private func caseload() async throws -> Section {
         let scope = try await CaseScope.resolve(staff, .readCase, on: req.db)
-        let open = try await scope.apply(CaseRecord.query(on: req.db)).filter(\.$status ~~ CaseStatus.allCases.filter(\.isOpen)).all()
+        let groups = try await CaseRepository.openCaseWorkers(in: scope, on: req.db)
+        let openCount = groups.reduce(0) { $0 + $1.cases }
         var load: [UUID: Int] = [:]
-        for record in open {
+        for group in groups {
             // A case counts once for each worker responsible for it (`CaseRecord.responsible`).
-            for worker in record.responsible { load[worker, default: 0] += 1 }
+            let workers = CaseRecord.responsible(assigned: group.assigned, lawyer: group.lawyer, psychologist: group.psychologist, registeredBy: group.registeredBy)
+            for worker in workers { load[worker, default: 0] += group.cases }
         }
         let names = Dictionary(uniqueKeysWithValues: try await StaffUser.query(on: req.db).filter(\.$id ~~ Array(load.keys)).all()
             .map { ($0.id!, $0.displayName) })
         var section = Section(id: "caseload", headingKey: "work.caseload.heading", emptyKey: "work.caseload.empty")
-        if !open.isEmpty { section.summary = text("work.caseload.summary", ["count": String(open.count)]) }
+        if openCount > 0 { section.summary = text("work.caseload.summary", ["count": String(openCount)]) }
         section.items = load.sorted { ($1.value, names[$0.key] ?? "") < ($0.value, names[$1.key] ?? "") }.map { worker, count in
             Item(href: SitePath.cases() + "?view=unit", label: names[worker] ?? "—", detail: text("work.caseload.cases", ["count": String(count)]), late: false)
         }

@@ -34,6 +34,28 @@ struct CaseAssignmentTests {
         }
     }
 
+    @Test("the supervisor's caseload counts a case for its responsible worker once assigned, counted in the database per group of workers")
+    func caseload() async throws {
+        try await withPenah { app in
+            let reception = try await app.caller(.reception)
+            let cases = [try await reception.register(sampleApplication(fin: nil)), try await reception.register(sampleApplication(fin: nil)),
+                         try await reception.register(sampleApplication(fin: nil))]
+            let supervisor = try await app.caller(.supervisor)
+            let lawyer = try await app.caller(.lawyer)
+            for id in cases.prefix(2) {
+                #expect(try await supervisor.send(.POST, "/api/v1/cases/\(id)/assignment", ["userId": try lawyer.staff.user.requireID().uuidString]).status == .ok)
+            }
+            let start = try await app.send(.GET, "/staff?lang=en", headers: try await app.browser(.supervisor).headers).body.string
+            let line = { (name: String, count: Int) in
+                "<a href=\"/cases?view=unit\">\(name)</a> <span class=\"meta\">" + Catalogue.shared.text("work.caseload.cases", .en, ["count": String(count)])
+            }
+            #expect(start.contains(Catalogue.shared.text("work.caseload.summary", .en, ["count": "3"])), "three open cases")
+            // Two assigned to the lawyer; the third, not interviewed nor assigned, still counts for who registered it.
+            #expect(start.contains(line(lawyer.staff.user.displayName, 2)), "\(start)")
+            #expect(start.contains(line(reception.staff.user.displayName, 1)))
+        }
+    }
+
     @Test("only a supervisor whose region holds the case may assign: others get 404, nothing written")
     func scope() async throws {
         try await withPenah { app in

@@ -41,6 +41,17 @@ actor Stage {
         return scene
     }
 
+    /// Set-up made once per process however often ordo-one runs a benchmark's closure (accounts,
+    /// sessions, open feeds): made by `make` the first time `key` is asked for.
+    func once<T: Sendable>(_ key: String, _ make: @Sendable () async throws -> T) async throws -> T {
+        if let made = madeOnce[key] as? T { return made }
+        let made = try await make()
+        madeOnce[key] = made
+        return made
+    }
+
+    private var madeOnce: [String: any Sendable] = [:]
+
     func stopAll() throws {
         for scene in scenes.values { try scene.node.stop() }
         scenes = [:]

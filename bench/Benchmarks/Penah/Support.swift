@@ -12,6 +12,11 @@ enum HTTP {
     static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                                    configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)))
 
+    /// A browser's sign-in: the login form's 303 is read, not followed (following it would drop the
+    /// session cookie it sets).
+    static let signIn = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                   configuration: .init(redirectConfiguration: .disallow))
+
     /// Long-lived feeds (boards, open staff pages) on connections of their own, up to 256 at once.
     static let feeds = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                                   configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
@@ -84,7 +89,7 @@ enum HTTP {
     /// steps ahead so that an API sign-in in the same 30 seconds does not use the same code); returns
     /// the `Cookie` header value of the session.
     static func webSession(_ base: String, username: String, password: String, otpURI: String, otpStep: Int = 0) async throws -> String {
-        let form = try await client.execute(HTTPClientRequest(url: base + "/login"), timeout: .seconds(30))
+        let form = try await signIn.execute(HTTPClientRequest(url: base + "/login"), timeout: .seconds(30))
         let pre = form.headers["Set-Cookie"].compactMap { $0.split(separator: ";").first.map(String.init) }.joined(separator: "; ")
         let html = String(buffer: try await form.body.collect(upTo: 1 << 20))
         guard let csrf = html.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first else {
@@ -98,7 +103,7 @@ enum HTTP {
         let fields = [("csrf", csrf), ("username", username), ("password", password), ("otp", code)]
         let body = fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         request.body = .bytes(ByteBuffer(string: body))
-        let answer = try await client.execute(request, timeout: .seconds(30))
+        let answer = try await signIn.execute(request, timeout: .seconds(30))
         guard let session = answer.headers["Set-Cookie"].first(where: { $0.hasPrefix("penah_session=") })?.split(separator: ";").first else {
             throw BenchFailure("signing in as \(username) through the login form answered \(answer.status.code)")
         }
