@@ -84,7 +84,8 @@ enum WorkdayBenchmarks {
                                                         fields: ["kind": "policeProtocol"], file: Data("%PDF-1.7\n%%EOF\n".utf8)), "the act")
         for (token, section) in [(lawyer, "legal"), (psychologist, "psychological")] {
             try HTTP.expect(.ok, try await HTTP.post(scene.url + "/api/v1/cases/\(id)/assessments", token: token, json: [
-                "section": section, "violenceForms": ["physical"], "relationship": "spouse", "needs": ["shelter"], "notes": "Ölçü üçün",
+                "section": section, "violenceForms": ["physical"], "relationship": "spouse", "riskFactors": [String: Bool](), "needs": ["shelter"],
+                "notes": "Ölçü üçün", "incidentDate": "2026-11-20", "incidentDistrict": "Nəsimi", "childrenPresent": false,
             ]), "the \(section) section")
         }
         try HTTP.expect(.ok, try await HTTP.post(scene.url + "/api/v1/cases/\(id)/decision", token: lawyer,
