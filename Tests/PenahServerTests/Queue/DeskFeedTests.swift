@@ -56,6 +56,39 @@ struct DeskFeedTests {
         }
     }
 
+    @Test("a desk page that goes away mid-feed is unsubscribed at the next change, and the (debug) server stays up")
+    func clientDisconnects() async throws {
+        try await withPenah { app in
+            let reception = try await app.makeStaff(.reception)
+            let session = try await app.webSession(for: reception)
+            let unitID = try #require(try await UnitService(db: app.db).find(code: "BAKU-1")?.id)
+            let port = try await app.startServerOnFreePort()
+            do {
+                let client = HTTPClient(eventLoopGroupProvider: .singleton)
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/desk/BAKU-1/events")
+                request.headers.add(name: "Cookie", value: "penah_session=\(session.cookie)")
+                let response = try await client.execute(request, timeout: .seconds(30))
+                var body = response.body.makeAsyncIterator()
+                var text = ""
+                try await read(&body, into: &text, until: ": connected")
+                #expect(NotificationHub.shared.connected(unitID) == 1)
+                // The browser goes away without a word; the next queue changes find it gone.
+                try await client.shutdown()
+                for _ in 0..<200 where NotificationHub.shared.connected(unitID) > 0 {
+                    NotificationHub.shared.ping([unitID])
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(NotificationHub.shared.connected(unitID) == 0)
+                let health = try await app.http.client.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(10))
+                #expect(health.status == .ok)
+            } catch {
+                await app.server.shutdown()
+                throw error
+            }
+            await app.server.shutdown()
+        }
+    }
+
     @Test("the feed is the unit's own: another unit's desk feed is 404, a role without a desk is refused, and listening does not keep a session alive")
     func scope() async throws {
         try await withPenah { app in
